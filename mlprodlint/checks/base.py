@@ -1,0 +1,55 @@
+"""The contract between rules and check functions.
+
+A check function is small, pure and typed: it receives a read-only context and the rule's
+arguments, and returns the violations it sees (none means the rule passes). It never executes
+anything from the scanned repository and never touches the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Violation:
+    """Where in the manifest (JSON pointer) the rule is broken, and a detail for the message."""
+
+    pointer: str
+    detail: str = ""
+    # For findings outside the manifest (e.g. a line in a referenced rules file).
+    path: Path | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    manifest: Mapping[str, Any]
+    manifest_path: Path
+    repo_root: Path
+    today: dt.date
+    options: Mapping[str, Any] = field(default_factory=dict)
+    # Repository facts computed once per repo and shared by all rules (git history, CODEOWNERS).
+    repo_facts: Any = None
+
+    @property
+    def manifest_dir(self) -> Path:
+        return self.manifest_path.parent
+
+
+class CheckFunction(Protocol):
+    def __call__(self, ctx: CheckContext, /, **args: Any) -> Iterable[Violation]: ...
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A registered check: the function, a JSON Schema for its arguments, one line of docs."""
+
+    name: str
+    function: CheckFunction
+    args_schema: Mapping[str, Any]
+    description: str

@@ -1,0 +1,339 @@
+"""Check functions over manifest fields: presence, shape, ranges, dates, lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .base import CheckContext, CheckSpec, Violation
+from .fieldpath import Match, first, is_empty, resolve
+
+_PATH_ARG = {"type": "string", "minLength": 1, "description": "dotted field path; [] fans out"}
+_PATHS_ARG = {"type": "array", "items": _PATH_ARG, "minItems": 1}
+
+
+def _args(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def _present_values(ctx: CheckContext, path: str) -> Iterator[Match]:
+    for match in resolve(ctx.manifest, path):
+        if match.present and not is_empty(match.value):
+            yield match
+
+
+# --- presence -----------------------------------------------------------------------------
+
+
+def present(ctx: CheckContext, /, path: str | None = None, paths: list[str] | None = None) -> Iterator[Violation]:
+    for field_path in paths or [path or ""]:
+        for match in resolve(ctx.manifest, field_path):
+            if not match.present:
+                yield Violation(match.pointer, f"{match.display} is missing")
+            elif is_empty(match.value):
+                yield Violation(match.pointer, f"{match.display} is empty")
+
+
+PRESENT = CheckSpec(
+    "present",
+    present,
+    {
+        "type": "object",
+        "properties": {"path": _PATH_ARG, "paths": _PATHS_ARG},
+        "oneOf": [{"required": ["path"]}, {"required": ["paths"]}],
+        "additionalProperties": False,
+    },
+    "Every named field exists and is not empty.",
+)
+
+
+def present_any(ctx: CheckContext, /, paths: list[str]) -> Iterator[Violation]:
+    for field_path in paths:
+        if any(True for _ in _present_values(ctx, field_path)):
+            return
+    pointer = next(resolve(ctx.manifest, paths[0])).pointer
+    yield Violation(pointer, "none of " + ", ".join(paths) + " is set")
+
+
+PRESENT_ANY = CheckSpec(
+    "present_any", present_any, _args({"paths": _PATHS_ARG}, ["paths"]),
+    "At least one of the named fields exists and is not empty.",
+)
+
+
+# --- shape of values ----------------------------------------------------------------------
+
+
+def matches(ctx: CheckContext, /, path: str, pattern: str, expected: str = "") -> Iterator[Violation]:
+    regex = re.compile(pattern)
+    for match in _present_values(ctx, path):
+        values = match.value if isinstance(match.value, list) else [match.value]
+        for value in values:
+            if not isinstance(value, str) or not regex.search(value):
+                what = expected or f"match {pattern!r}"
+                yield Violation(match.pointer, f"{match.display} {_show(value)} does not {what}")
+
+
+MATCHES = CheckSpec(
+    "matches",
+    matches,
+    _args(
+        {"path": _PATH_ARG, "pattern": {"type": "string", "format": "regex"},
+         "expected": {"type": "string"}},
+        ["path", "pattern"],
+    ),
+    "Present values (or each item of a present list) match a regular expression.",
+)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_CHANNEL = re.compile(r"^(#[\w.-]+|(slack|teams|mattermost|discord|chat):[#@]?[\w./-]+)$", re.IGNORECASE)
+
+
+def email_or_channel(ctx: CheckContext, /, path: str) -> Iterator[Violation]:
+    for match in _present_values(ctx, path):
+        value = match.value
+        if not isinstance(value, str) or not (_EMAIL.match(value.strip()) or _CHANNEL.match(value.strip())):
+            yield Violation(
+                match.pointer,
+                f"{match.display} {_show(value)} is neither an email address nor a chat channel",
+            )
+
+
+EMAIL_OR_CHANNEL = CheckSpec(
+    "email_or_channel", email_or_channel, _args({"path": _PATH_ARG}, ["path"]),
+    "Present values are an email address or a chat channel (#channel, slack:#channel).",
+)
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def url_or_path(ctx: CheckContext, /, path: str, https_only: bool = False) -> Iterator[Violation]:
+    for match in _present_values(ctx, path):
+        values = match.value if isinstance(match.value, list) else [match.value]
+        for value in values:
+            if not isinstance(value, str):
+                yield Violation(match.pointer, f"{match.display} is not a URL or path")
+                continue
+            text = value.strip()
+            if _URL.match(text):
+                if https_only and text.lower().startswith("http://"):
+                    yield Violation(match.pointer, f"{match.display} uses plain http; use https")
+                continue
+            if _SCHEME.match(text) and not re.match(r"^[a-zA-Z]:[\\/]", text):
+                yield Violation(
+                    match.pointer,
+                    f"{match.display} {_show(text)} uses an unsupported scheme; use https:// or a repo path",
+                )
+
+
+URL_OR_PATH = CheckSpec(
+    "url_or_path",
+    url_or_path,
+    _args({"path": _PATH_ARG, "https_only": {"type": "boolean"}}, ["path"]),
+    "Present values are http(s) URLs or repository paths (no javascript:, file:, ...).",
+)
+
+
+def one_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation]:
+    for match in _present_values(ctx, path):
+        if match.value not in values:
+            allowed = ", ".join(str(v) for v in values)
+            yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, expected one of: {allowed}")
+
+
+ONE_OF = CheckSpec(
+    "one_of", one_of, _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    "A present value is one of the listed values.",
+)
+
+
+def none_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation]:
+    for match in _present_values(ctx, path):
+        if match.value in values:
+            yield Violation(match.pointer, f"{match.display} is {_show(match.value)}")
+
+
+NONE_OF = CheckSpec(
+    "none_of", none_of, _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    "A present value is none of the listed values.",
+)
+
+
+def is_true(ctx: CheckContext, /, path: str) -> Iterator[Violation]:
+    """True, or a mapping with `enabled: true` (e.g. dependency_scanning: {tool: x, enabled: true})."""
+    for match in resolve(ctx.manifest, path):
+        value = match.value
+        if isinstance(value, dict):
+            value = value.get("enabled", bool(value))
+        if value is not True:
+            state = "missing" if not match.present else f"{_show(match.value)}"
+            yield Violation(match.pointer, f"{match.display} is {state}, not enabled")
+
+
+IS_TRUE = CheckSpec(
+    "is_true", is_true, _args({"path": _PATH_ARG}, ["path"]),
+    "The field is true (or a mapping whose `enabled` is true).",
+)
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def min_value(ctx: CheckContext, /, path: str, min: float) -> Iterator[Violation]:
+    for match in _present_values(ctx, path):
+        number = _number(match.value)
+        if number is not None and number < min:
+            yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, below {min:g}")
+
+
+MIN_VALUE = CheckSpec(
+    "min_value", min_value, _args({"path": _PATH_ARG, "min": {"type": "number"}}, ["path", "min"]),
+    "A present number is at least `min`.",
+)
+
+
+def max_value(ctx: CheckContext, /, path: str, max: float) -> Iterator[Violation]:
+    for match in _present_values(ctx, path):
+        number = _number(match.value)
+        if number is not None and number > max:
+            yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, above {max:g}")
+
+
+MAX_VALUE = CheckSpec(
+    "max_value", max_value, _args({"path": _PATH_ARG, "max": {"type": "number"}}, ["path", "max"]),
+    "A present number is at most `max`.",
+)
+
+
+def ordered(ctx: CheckContext, /, paths: list[str]) -> Iterator[Violation]:
+    previous: tuple[str, float] | None = None
+    for field_path in paths:
+        value = _number(first(ctx.manifest, field_path))
+        if value is None:
+            continue
+        if previous is not None and value < previous[1]:
+            pointer = next(resolve(ctx.manifest, field_path)).pointer
+            yield Violation(pointer, f"{field_path} ({value:g}) is below {previous[0]} ({previous[1]:g})")
+        previous = (field_path, value)
+
+
+ORDERED = CheckSpec(
+    "ordered", ordered, _args({"paths": _PATHS_ARG}, ["paths"]),
+    "The present numbers among the fields never decrease in the order given (p50 <= p95 <= p99).",
+)
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+def min_items(ctx: CheckContext, /, path: str, count: int) -> Iterator[Violation]:
+    for match in resolve(ctx.manifest, path):
+        have = len(match.value) if match.present and isinstance(match.value, list) else 0
+        if have < count:
+            yield Violation(match.pointer, f"{match.display} has {have} item(s), needs at least {count}")
+
+
+MIN_ITEMS = CheckSpec(
+    "min_items", min_items, _args({"path": _PATH_ARG, "count": {"type": "integer", "minimum": 1}}, ["path", "count"]),
+    "The field is a list with at least `count` items.",
+)
+
+
+def any_item(ctx: CheckContext, /, path: str, where: dict[str, Any]) -> Iterator[Violation]:
+    for match in resolve(ctx.manifest, path):
+        items = match.value if match.present and isinstance(match.value, list) else []
+        if not any(isinstance(item, dict) and all(item.get(k) == v for k, v in where.items()) for item in items):
+            wanted = ", ".join(f"{k}: {v}" for k, v in where.items())
+            yield Violation(match.pointer, f"no item of {match.display} has {wanted}")
+
+
+ANY_ITEM = CheckSpec(
+    "any_item",
+    any_item,
+    _args({"path": _PATH_ARG, "where": {"type": "object", "minProperties": 1}}, ["path", "where"]),
+    "At least one item of the list has all the given field values.",
+)
+
+
+def contains_any(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation]:
+    for match in resolve(ctx.manifest, path):
+        items = match.value if match.present and isinstance(match.value, list) else []
+        if not any(value in items for value in values):
+            yield Violation(match.pointer, f"{match.display} lists none of: " + ", ".join(map(str, values)))
+
+
+CONTAINS_ANY = CheckSpec(
+    "contains_any",
+    contains_any,
+    _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    "The list contains at least one of the given values.",
+)
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value if not isinstance(value, dt.datetime) else value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def date_within(
+    ctx: CheckContext, /, path: str, max_age_days: int | None = None, option: str | None = None
+) -> Iterator[Violation]:
+    """A present date is not older than the limit, nor in the future."""
+    limit = max_age_days
+    if option is not None and isinstance(ctx.options.get(option), int):
+        limit = int(ctx.options[option])
+    for match in _present_values(ctx, path):
+        date = parse_date(match.value)
+        if date is None:
+            continue  # the schema reports malformed dates
+        if date > ctx.today:
+            yield Violation(match.pointer, f"{match.display} {date.isoformat()} is in the future")
+        elif limit is not None and (ctx.today - date).days > limit:
+            age = (ctx.today - date).days
+            yield Violation(match.pointer, f"{match.display} {date.isoformat()} is {age} days old (limit {limit})")
+
+
+DATE_WITHIN = CheckSpec(
+    "date_within",
+    date_within,
+    _args(
+        {"path": _PATH_ARG, "max_age_days": {"type": "integer", "minimum": 0},
+         "option": {"type": "string", "description": "config option that overrides max_age_days"}},
+        ["path"],
+    ),
+    "A present date is not in the future and not older than max_age_days (or the named option).",
+)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+BUILTIN = (
+    PRESENT, PRESENT_ANY, MATCHES, EMAIL_OR_CHANNEL, URL_OR_PATH, ONE_OF, NONE_OF, IS_TRUE,
+    MIN_VALUE, MAX_VALUE, ORDERED, MIN_ITEMS, ANY_ITEM, CONTAINS_ANY, DATE_WITHIN,
+)

@@ -1,0 +1,173 @@
+"""Command line: parse options, call the library, map errors to exit codes. Nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import Config, find_config, load_config
+from .discover import discover, require_some
+from .engine import EngineOptions, Selection, lint_paths
+from .errors import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    MlprodlintError,
+    UsageError,
+)
+from .findings import Severity
+from .manifest import Limits
+from .output import write_atomic
+from .report import FORMATS, ReportContext, render
+from .resources import builtin_rules_dir
+from .rules import RuleSet, load_rule_set
+
+_RULE_REF = re.compile(r"^[A-Z]{1,5}[0-9]{0,3}$")
+
+
+def _split_refs(values: Sequence[str], option: str) -> tuple[str, ...]:
+    refs: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().upper()
+            if not part:
+                continue
+            if not _RULE_REF.match(part):
+                raise UsageError(f"{option}: {part!r} is not a rule id or prefix (e.g. OWN, SEC001)")
+            refs.append(part)
+    return tuple(refs)
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _config(config_path: Path | None) -> Config:
+    if config_path is not None:
+        return load_config(config_path)
+    found = find_config(Path.cwd())
+    return load_config(found) if found is not None else Config()
+
+
+def _rule_set(config: Config, extra_dirs: Sequence[Path]) -> RuleSet:
+    return load_rule_set([builtin_rules_dir(), *config.rules_dirs, *extra_dirs])
+
+
+def _use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mlprodlint")
+def cli() -> None:
+    """mlprodlint: production-readiness linter for machine-learning services."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="text", show_default=True, metavar="FORMAT",
+              help="Output format: " + ", ".join(FORMATS) + ".")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, help="Only these rule ids or prefixes (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes (comma-separated, repeatable).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails the run [default: error].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (default: nearest .mlprodlint.toml or pyproject.toml).")
+@click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path), help="Extra rule-pack folder (YAML only; repeatable).")
+@click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness) as of this day.")
+@click.option("--no-color", is_flag=True, help="Never colour the text output (NO_COLOR is honoured too).")
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    rules_dir: tuple[Path, ...],
+    today: str | None,
+    no_color: bool,
+) -> None:
+    """Lint the manifests under PATHS (default: the current folder)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    config = _config(config_path)
+    rule_set = _rule_set(config, rules_dir)
+    selection = Selection(
+        select=_split_refs(select, "--select") or config.select,
+        ignore=_split_refs(ignore, "--ignore") or config.ignore,
+        severity=config.severity,
+    )
+    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    targets = list(paths) or [Path(".")]
+    manifests = discover(targets, config.exclude, config.root)
+    require_some(manifests, targets)
+    options = EngineOptions(
+        today=_today(today),
+        selection=selection,
+        limits=Limits(max_bytes=config.max_file_size),
+        check_options=config.options,
+    )
+    result = lint_paths(manifests, rule_set, options)
+    context = ReportContext(
+        tool_version=__version__,
+        fail_on=threshold,
+        color=output is None and _use_color(no_color),
+        rules={rule.id: rule for rule in rule_set.rules},
+    )
+    text = render(result, fmt, context)
+    if output is not None and str(output) != "-":
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    raise SystemExit(EXIT_FINDINGS if result.failing(threshold) else EXIT_OK)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: one error handler at the edge, no tracebacks for users."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="mlprodlint", standalone_mode=False)
+    except SystemExit as exit_:
+        code = exit_.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("mlprodlint: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except click.ClickException as error:
+        error.show()
+        return EXIT_ERROR
+    except MlprodlintError as error:
+        click.echo(f"mlprodlint: error: {error}", err=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        click.echo("mlprodlint: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # the last line of defence: never a traceback for users
+        if os.environ.get("MLPRODLINT_DEBUG"):
+            raise
+        click.echo(
+            f"mlprodlint: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in mlprodlint; please report it (set MLPRODLINT_DEBUG=1 for the traceback).",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def entry() -> None:
+    sys.exit(main())

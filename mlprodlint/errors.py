@@ -1,0 +1,72 @@
+"""The exception hierarchy that the CLI maps to messages and exit codes.
+
+Problems *in a manifest* are findings, never exceptions. Exceptions are for problems that stop a
+run: bad usage, broken configuration, a broken rule pack, nothing to lint.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
+class MlprodlintError(Exception):
+    """A problem that stops the run; carries where it was found."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.column = column
+
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class UsageError(MlprodlintError):
+    """The command line asks for something impossible."""
+
+
+class ConfigError(MlprodlintError):
+    """A configuration file is broken or has unknown keys."""
+
+
+class RulePackError(MlprodlintError):
+    """A rule pack does not load; a broken rule is never skipped silently."""
+
+
+class NoManifestError(MlprodlintError):
+    """The given paths hold no manifest at all."""
+
+
+class TemplateError(MlprodlintError):
+    """A report template fails to load or render."""
+
+
+class OutputError(MlprodlintError):
+    """A report cannot be written."""

@@ -1,0 +1,104 @@
+"""The result model: severities, findings, per-rule outcomes. Immutable data only."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `severity >= threshold` reads naturally."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+class Status(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place. Field order is the sort order of reports."""
+
+    path: str
+    line: int
+    column: int
+    rule_id: str
+    rule_name: str
+    area: str
+    severity: Severity
+    message: str
+    fix: str
+    pointer: str = ""
+    waived: bool = False
+    waiver_reason: str = ""
+    waiver_approved_by: str = ""
+    waiver_expires: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.rule_id, self.message)
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """The outcome of one rule on one manifest (reports need the passes too)."""
+
+    path: str
+    rule_id: str
+    rule_name: str
+    area: str
+    severity: Severity
+    status: Status
+    findings: tuple[Finding, ...] = ()
+    waiver_reason: str = ""
+    waiver_approved_by: str = ""
+    waiver_expires: str = ""
+
+
+@dataclass(frozen=True)
+class ManifestSummary:
+    """What reports need to know about one linted manifest besides its findings."""
+
+    path: str
+    name: str
+    kind: str
+    lifecycle: str
+    tier: int | None
+    team: str
+    parsed: bool
+
+
+@dataclass(frozen=True)
+class RunResult:
+    manifests: tuple[ManifestSummary, ...]
+    findings: tuple[Finding, ...]
+    results: tuple[RuleResult, ...]
+    rule_packs: tuple[tuple[str, str], ...] = field(default=())
+
+    def active_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.waived)
+
+    def count_by_severity(self) -> dict[str, int]:
+        counts = {s.label: 0 for s in sorted(Severity, reverse=True)}
+        for finding in self.active_findings():
+            counts[finding.severity.label] += 1
+        return counts
+
+    def failing(self, threshold: Severity) -> tuple[Finding, ...]:
+        return tuple(f for f in self.active_findings() if f.severity >= threshold)
