@@ -96,6 +96,7 @@ class Rule:
     rationale: str
     fix: str
     applies_when: AppliesWhen = AppliesWhen()
+    level: str = "bronze"
     example: str = ""
     ml_test_score: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
@@ -196,6 +197,7 @@ def check_pack(path: Path) -> tuple[RulePack | None, list[PackProblem]]:
                 rationale=raw["rationale"].strip(),
                 fix=raw["fix"].strip(),
                 applies_when=AppliesWhen.from_data(raw.get("applies_when")),
+                level=raw.get("level", "bronze"),
                 example=raw.get("example", "").rstrip(),
                 ml_test_score=tuple(raw.get("ml_test_score", ())),
                 references=tuple(raw.get("references", ())),
