@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .config import Config, find_config, load_config
+from .core_rules import CORE_RULES
 from .discover import discover, require_some
 from .engine import EngineOptions, Selection, lint_paths
 from .errors import (
@@ -128,7 +129,7 @@ def check(
         tool_version=__version__,
         fail_on=threshold,
         color=output is None and _use_color(no_color),
-        rules={rule.id: rule for rule in rule_set.rules},
+        rules={rule.id: rule for rule in (*CORE_RULES, *rule_set.rules)},
     )
     text = render(result, fmt, context)
     if output is not None and str(output) != "-":
