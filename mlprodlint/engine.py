@@ -86,6 +86,9 @@ def _summary(loaded: LoadedManifest) -> ManifestSummary:
         tier=tier if isinstance(tier, int) and not isinstance(tier, bool) else None,
         team=_text(ownership.get("team")),
         parsed=loaded.data is not None,
+        description=_text(metadata.get("description")),
+        contact=_text(ownership.get("contact")),
+        repository=_text(metadata.get("repository")),
     )
 
 

@@ -82,6 +82,10 @@ class ManifestSummary:
     tier: int | None
     team: str
     parsed: bool
+    # Shown by readiness reports; free text from the manifest, escaped by every renderer.
+    description: str = ""
+    contact: str = ""
+    repository: str = ""
 
 
 @dataclass(frozen=True)
