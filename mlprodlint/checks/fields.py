@@ -284,6 +284,80 @@ CONTAINS_ANY = CheckSpec(
 )
 
 
+def _items(
+    ctx: CheckContext, path: str, where: dict[str, Any] | None
+) -> Iterator[tuple[Match, int, dict[str, Any]]]:
+    """(list match, index, item) for every mapping item of the list(s) at `path` matching `where`."""
+    for match in _present_values(ctx, path):
+        if not isinstance(match.value, list):
+            continue
+        for index, item in enumerate(match.value):
+            if isinstance(item, dict) and all(item.get(k) == v for k, v in (where or {}).items()):
+                yield match, index, item
+
+
+def _item_label(match: Match, index: int, item: dict[str, Any]) -> str:
+    name = item.get("name")
+    return f"{match.display}[{index}]" + (f" ({name})" if isinstance(name, str) and name else "")
+
+
+def each_item_matches(
+    ctx: CheckContext,
+    /,
+    path: str,
+    field: str,
+    pattern: str,
+    where: dict[str, Any] | None = None,
+    expected: str = "",
+) -> Iterator[Violation]:
+    """Every item of the list (that has all the `where` values) has `field` matching `pattern`."""
+    regex = re.compile(pattern)
+    for match, index, item in _items(ctx, path, where):
+        value = item.get(field)
+        pointer = f"{match.pointer}/{index}/{field}"
+        label = _item_label(match, index, item)
+        if is_empty(value):
+            yield Violation(pointer, f"{label} has no {field}")
+        elif not isinstance(value, str) or not regex.search(value):
+            what = expected or f"match {pattern!r}"
+            yield Violation(pointer, f"{label} {field} {_show(value)} does not {what}")
+
+
+EACH_ITEM_MATCHES = CheckSpec(
+    "each_item_matches",
+    each_item_matches,
+    _args(
+        {"path": _PATH_ARG, "field": {"type": "string", "minLength": 1},
+         "pattern": {"type": "string", "format": "regex"},
+         "where": {"type": "object", "minProperties": 1}, "expected": {"type": "string"}},
+        ["path", "field", "pattern"],
+    ),
+    "Every list item with the `where` values has a `field` matching a regular expression.",
+)
+
+
+def distinct(ctx: CheckContext, /, path: str, ignore_case: bool = True) -> Iterator[Violation]:
+    """No value repeats among the values `path` names (e.g. `governance.approvals[].by`)."""
+    seen: dict[Any, str] = {}
+    for match in _present_values(ctx, path):
+        value = match.value
+        if isinstance(value, (list, dict)):
+            continue
+        key = value.strip().lower() if ignore_case and isinstance(value, str) else value
+        if key in seen:
+            yield Violation(match.pointer, f"{match.display} repeats {_show(value)} (also at {seen[key]})")
+        else:
+            seen[key] = match.display
+
+
+DISTINCT = CheckSpec(
+    "distinct",
+    distinct,
+    _args({"path": _PATH_ARG, "ignore_case": {"type": "boolean"}}, ["path"]),
+    "The values a fanned-out path names are pairwise different (case-insensitive by default).",
+)
+
+
 # --- dates --------------------------------------------------------------------------------
 
 
@@ -299,31 +373,49 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def date_within(
-    ctx: CheckContext, /, path: str, max_age_days: int | None = None, option: str | None = None
+    ctx: CheckContext,
+    /,
+    path: str | None = None,
+    paths: list[str] | None = None,
+    max_age_days: int | None = None,
+    option: str | None = None,
 ) -> Iterator[Violation]:
-    """A present date is not older than the limit, nor in the future."""
+    """A present date is not older than the limit, nor in the future.
+
+    `paths` lists alternative spellings of one date (e.g. `access_review` as a bare date or as
+    `access_review.date`); values that are not dates are left to the schema.
+    """
     limit = max_age_days
     if option is not None and isinstance(ctx.options.get(option), int):
         limit = int(ctx.options[option])
-    for match in _present_values(ctx, path):
-        date = parse_date(match.value)
-        if date is None:
-            continue  # the schema reports malformed dates
-        if date > ctx.today:
-            yield Violation(match.pointer, f"{match.display} {date.isoformat()} is in the future")
-        elif limit is not None and (ctx.today - date).days > limit:
-            age = (ctx.today - date).days
-            yield Violation(match.pointer, f"{match.display} {date.isoformat()} is {age} days old (limit {limit})")
+    for field_path in paths or [path or ""]:
+        for match in _present_values(ctx, field_path):
+            date = parse_date(match.value)
+            if date is None:
+                continue  # the schema reports malformed dates
+            if date > ctx.today:
+                yield Violation(match.pointer, f"{match.display} {date.isoformat()} is in the future")
+            elif limit is not None and (ctx.today - date).days > limit:
+                age = (ctx.today - date).days
+                yield Violation(
+                    match.pointer, f"{match.display} {date.isoformat()} is {age} days old (limit {limit})"
+                )
 
 
 DATE_WITHIN = CheckSpec(
     "date_within",
     date_within,
-    _args(
-        {"path": _PATH_ARG, "max_age_days": {"type": "integer", "minimum": 0},
-         "option": {"type": "string", "description": "config option that overrides max_age_days"}},
-        ["path"],
-    ),
+    {
+        "type": "object",
+        "properties": {
+            "path": _PATH_ARG,
+            "paths": _PATHS_ARG,
+            "max_age_days": {"type": "integer", "minimum": 0},
+            "option": {"type": "string", "description": "config option that overrides max_age_days"},
+        },
+        "oneOf": [{"required": ["path"]}, {"required": ["paths"]}],
+        "additionalProperties": False,
+    },
     "A present date is not in the future and not older than max_age_days (or the named option).",
 )
 
@@ -336,4 +428,5 @@ def _show(value: Any) -> str:
 BUILTIN = (
     PRESENT, PRESENT_ANY, MATCHES, EMAIL_OR_CHANNEL, URL_OR_PATH, ONE_OF, NONE_OF, IS_TRUE,
     MIN_VALUE, MAX_VALUE, ORDERED, MIN_ITEMS, ANY_ITEM, CONTAINS_ANY, DATE_WITHIN,
+    EACH_ITEM_MATCHES, DISTINCT,
 )

@@ -1,0 +1,74 @@
+"""Table-driven rule tests: a manifest, the rule under test, the exact findings expected.
+
+Each case writes its manifest as real YAML text, runs the real CLI with `--select RULE`, and
+compares the exact set of (rule id, line) of active findings, plus the exit code.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conftest import findings_of, lint_json, write
+
+
+@dataclass(frozen=True)
+class RuleCase:
+    rule_id: str
+    manifest_yaml: str
+    expected: frozenset[tuple[str, int]] = field(default_factory=frozenset)
+    name: str = ""
+    # Optional .mlprodlint.toml text (e.g. check options); the CLI then runs from that folder.
+    config: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expected", frozenset(self.expected))
+
+    @property
+    def fails(self) -> bool:
+        return bool(self.expected)
+
+    @property
+    def id(self) -> str:
+        verdict = "fail" if self.fails else "pass"
+        return f"{self.rule_id}-{verdict}" + (f"-{self.name}" if self.name else "")
+
+
+def case(rule_id: str, manifest_yaml: str, *expected_lines: int, name: str = "", config: str = "") -> RuleCase:
+    """Shorthand: findings of `rule_id` expected at these lines (none = the rule passes)."""
+    return RuleCase(rule_id, manifest_yaml, frozenset((rule_id, line) for line in expected_lines), name, config)
+
+
+def head(kind: str = "Model", lifecycle: str = "production", tier: int = 1) -> str:
+    """The first six lines of every case manifest, so that sections start at line 7."""
+    return (
+        "apiVersion: mlprodlint/v1\n"
+        f"kind: {kind}\n"
+        "metadata:\n"
+        "  name: svc\n"
+        f"  lifecycle: {lifecycle}\n"
+        f"  tier: {tier}\n"
+    )
+
+
+def case_ids(cases: Iterable[RuleCase]) -> list[str]:
+    seen: dict[str, int] = {}
+    ids = []
+    for item in cases:
+        seen[item.id] = seen.get(item.id, 0) + 1
+        ids.append(item.id if seen[item.id] == 1 else f"{item.id}-{seen[item.id]}")
+    return ids
+
+
+def run_case(item: RuleCase, tmp_path: Path) -> None:
+    manifest = write(tmp_path / "mlprodlint.yaml", textwrap.dedent(item.manifest_yaml))
+    if item.config:
+        write(tmp_path / ".mlprodlint.toml", item.config)
+    # Run from tmp_path so that no configuration of the surrounding checkout applies.
+    # --fail-on info: any finding of the rule, whatever its severity, must fail the run.
+    result = lint_json(manifest, "--select", item.rule_id, "--fail-on", "info", cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
+    assert findings_of(result) == set(item.expected), "\n" + result.stdout
+    assert result.exit_code == (1 if item.expected else 0), result.stdout
