@@ -7,7 +7,9 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,10 +27,19 @@ from .errors import (
     MlprodlintError,
     UsageError,
 )
-from .findings import Severity
+from .findings import RunResult, Severity
 from .manifest import Limits
 from .output import write_atomic
-from .report import FORMATS, ReportContext, render
+from .report import (
+    FORMATS,
+    NEEDS_PROVENANCE,
+    OutputRequest,
+    ReportContext,
+    check_destinations,
+    check_writable,
+    parse_output_spec,
+    render_all,
+)
 from .resources import builtin_rules_dir
 from .rules import RuleSet, load_rule_set
 
@@ -74,39 +85,25 @@ def _use_color(no_color: bool) -> bool:
     return sys.stdout.isatty()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="mlprodlint")
-def cli() -> None:
-    """mlprodlint: production-readiness linter for machine-learning services."""
+@dataclass(frozen=True)
+class LintRun:
+    """One lint of the given paths, shared by `check` and `report`."""
+
+    result: RunResult
+    rule_set: RuleSet
+    threshold: Severity
+    targets: tuple[Path, ...]
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="text", show_default=True, metavar="FORMAT",
-              help="Output format: " + ", ".join(FORMATS) + ".")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
-@click.option("--select", multiple=True, help="Only these rule ids or prefixes (comma-separated, repeatable).")
-@click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes (comma-separated, repeatable).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails the run [default: error].")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (default: nearest .mlprodlint.toml or pyproject.toml).")
-@click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path), help="Extra rule-pack folder (YAML only; repeatable).")
-@click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness) as of this day.")
-@click.option("--no-color", is_flag=True, help="Never colour the text output (NO_COLOR is honoured too).")
-def check(
-    paths: tuple[Path, ...],
-    fmt: str,
-    output: Path | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
+def _lint(
+    paths: Sequence[Path],
+    select: Sequence[str],
+    ignore: Sequence[str],
     fail_on: str | None,
     config_path: Path | None,
-    rules_dir: tuple[Path, ...],
+    rules_dir: Sequence[Path],
     today: str | None,
-    no_color: bool,
-) -> None:
-    """Lint the manifests under PATHS (default: the current folder)."""
-    if fmt not in FORMATS:
-        raise UsageError(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+) -> LintRun:
     config = _config(config_path)
     rule_set = _rule_set(config, rules_dir)
     selection = Selection(
@@ -124,19 +121,143 @@ def check(
         limits=Limits(max_bytes=config.max_file_size),
         check_options=config.options,
     )
-    result = lint_paths(manifests, rule_set, options)
+    return LintRun(lint_paths(manifests, rule_set, options), rule_set, threshold, tuple(targets))
+
+
+def _emit(
+    run: LintRun,
+    fmt: str | None,
+    default_fmt: str,
+    output: Path | None,
+    output_formats: Sequence[str],
+    template: Path | None,
+    color: bool,
+    auto_github: bool = True,
+) -> None:
+    """Render every requested report, then write them: a render failure writes nothing."""
+    main_path = output if output is not None and str(output) != "-" else None
+    if template is not None:
+        if fmt is not None:
+            raise UsageError("--template replaces --format; give one or the other")
+        main = OutputRequest("template", main_path, template)
+    else:
+        if fmt is None and auto_github:
+            # In GitHub Actions, annotations on the pull request are what users want by default.
+            fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else default_fmt
+        fmt = fmt or default_fmt
+        if fmt not in FORMATS:
+            raise UsageError(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        main = OutputRequest(fmt, main_path)
+    requests = [main, *(parse_output_spec(spec) for spec in output_formats)]
+    check_destinations(requests)
+    provenance = None
+    if any(r.fmt in NEEDS_PROVENANCE for r in requests):
+        from .provenance import collect, repo_root_of
+
+        provenance = collect(repo_root_of(run.targets[0]), __version__, run.result.rule_packs, os.environ)
     context = ReportContext(
         tool_version=__version__,
-        fail_on=threshold,
-        color=output is None and _use_color(no_color),
-        rules={rule.id: rule for rule in (*CORE_RULES, *rule_set.rules)},
+        fail_on=run.threshold,
+        color=color and main_path is None,
+        rules={rule.id: rule for rule in (*CORE_RULES, *run.rule_set.rules)},
+        provenance=provenance,
     )
-    text = render(result, fmt, context)
-    if output is not None and str(output) != "-":
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
-    raise SystemExit(EXIT_FINDINGS if result.failing(threshold) else EXIT_OK)
+    rendered = render_all(run.result, requests, context)
+    for request, _ in rendered:
+        if request.path is not None:
+            check_writable(request.path)
+    for request, text in rendered:
+        if request.path is not None:
+            write_atomic(request.path, text)
+    for request, text in rendered:
+        if request.path is None:
+            click.echo(text, nl=False)
+
+
+def _lint_options(function: Any) -> Any:
+    """The options that choose what to lint and how, shared by `check` and `report`."""
+    for option in reversed((
+        click.option("--select", multiple=True, help="Only these rule ids or prefixes (comma-separated, repeatable)."),
+        click.option("--ignore", multiple=True, help="Skip these rule ids or prefixes (comma-separated, repeatable)."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails the run [default: error]."),
+        click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (default: nearest .mlprodlint.toml or pyproject.toml)."),
+        click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path), help="Extra rule-pack folder (YAML only; repeatable)."),
+        click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness) as of this day."),
+    )):
+        function = option(function)
+    return function
+
+
+def _report_options(function: Any) -> Any:
+    """Extra reports and user templates, shared by `check` and `report`."""
+    function = click.option(
+        "--template", type=click.Path(path_type=Path, dir_okay=False),
+        help="Render the main output with this jinja template (sandboxed; see docs/templates.md).",
+    )(function)
+    return click.option(
+        "--output-format", "output_formats", multiple=True, metavar="FORMAT:FILE",
+        help="Also write the report in FORMAT to FILE (repeatable), e.g. sarif:results.sarif.",
+    )(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mlprodlint")
+def cli() -> None:
+    """mlprodlint: production-readiness linter for machine-learning services."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", metavar="FORMAT",
+              help="Output format: " + ", ".join(FORMATS) + " [default: text; github when GITHUB_ACTIONS=true].")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
+@_lint_options
+@_report_options
+@click.option("--no-color", is_flag=True, help="Never colour the text output (NO_COLOR is honoured too).")
+def check(
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    rules_dir: tuple[Path, ...],
+    today: str | None,
+    output_formats: tuple[str, ...],
+    template: Path | None,
+    no_color: bool,
+) -> None:
+    """Lint the manifests under PATHS (default: the current folder)."""
+    run = _lint(paths, select, ignore, fail_on, config_path, rules_dir, today)
+    _emit(run, fmt, "text", output, output_formats, template, _use_color(no_color))
+    raise SystemExit(EXIT_FINDINGS if run.result.failing(run.threshold) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", metavar="FORMAT",
+              help="Report format: html (default), markdown, or any check format (" + ", ".join(FORMATS) + ").")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
+@_lint_options
+@_report_options
+def report(
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    rules_dir: tuple[Path, ...],
+    today: str | None,
+    output_formats: tuple[str, ...],
+    template: Path | None,
+) -> None:
+    """Write a readiness report for the manifests under PATHS (exit 0 once written, whatever it finds)."""
+    run = _lint(paths, select, ignore, fail_on, config_path, rules_dir, today)
+    _emit(run, fmt, "html", output, output_formats, template, False, auto_github=False)
+    raise SystemExit(EXIT_OK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

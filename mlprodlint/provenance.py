@@ -1,0 +1,93 @@
+"""Where a report comes from: tool and rule-pack versions, the linted commit, generation time.
+
+The generation time honours SOURCE_DATE_EPOCH (reproducible-builds.org) so that the same commit
+linted twice gives byte-identical reports. Git is asked once, read-only; it is never required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+
+NOT_A_GIT_REPOSITORY = "not a git repository"
+
+
+@dataclass(frozen=True)
+class GitRevision:
+    commit: str
+    date: str  # committer date, ISO 8601 with offset, as git prints it
+
+
+@dataclass(frozen=True)
+class Provenance:
+    tool_version: str
+    rule_packs: tuple[tuple[str, str], ...]
+    generated_at: dt.datetime  # timezone-aware, UTC
+    revision: GitRevision | None
+    hostname: str
+    reproducible: bool  # SOURCE_DATE_EPOCH was set
+
+    @property
+    def generated_at_text(self) -> str:
+        return self.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def generation_time(environ: Mapping[str, str]) -> tuple[dt.datetime, bool]:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set (whole seconds, like every reproducible build)."""
+    raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0), False
+    try:
+        seconds = int(raw)
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc), True
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH: {raw!r} is not a number of seconds since 1970-01-01") from None
+
+
+def git_revision(root: Path) -> GitRevision | None:
+    """HEAD commit and committer date of the repository at ROOT, or None (no git, no repo, no commit)."""
+    git = shutil.which("git")
+    if git is None or not (root / ".git").exists():
+        return None
+    # Read-only and hardened: no optional locks, no prompts, no fsmonitor hook from the scanned
+    # repository's config (that would run its code), no pager.
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
+    try:
+        completed = subprocess.run(
+            [git, "-c", "core.fsmonitor=false", "-C", str(root), "log", "-1", "--no-show-signature", "--format=%H%x00%cI"],
+            capture_output=True, text=True, env=env, timeout=10, check=False, stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit, _, date = completed.stdout.strip().partition("\x00")
+    if completed.returncode != 0 or len(commit) < 40 or not date:
+        return None
+    return GitRevision(commit, date)
+
+
+def collect(
+    root: Path, tool_version: str, rule_packs: tuple[tuple[str, str], ...], environ: Mapping[str, str]
+) -> Provenance:
+    generated_at, reproducible = generation_time(environ)
+    # A reproducible report must not depend on the machine it was built on.
+    hostname = "localhost" if reproducible else (socket.gethostname() or "localhost")
+    return Provenance(tool_version, rule_packs, generated_at, git_revision(root), hostname, reproducible)
+
+
+def repo_root_of(target: Path) -> Path:
+    """The repository a lint target belongs to (its nearest folder holding .git)."""
+    start = target.resolve()
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
