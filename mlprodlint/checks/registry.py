@@ -7,12 +7,12 @@ from functools import lru_cache
 from importlib.metadata import entry_points
 
 from ..errors import RulePackError
-from . import fields
+from . import evidence_registry, fields
 from .base import CheckSpec
 
 ENTRY_POINT_GROUP = "mlprodlint.checks"
 
-BUILTIN_CHECKS: Mapping[str, CheckSpec] = {spec.name: spec for spec in (*fields.BUILTIN,)}
+BUILTIN_CHECKS: Mapping[str, CheckSpec] = {spec.name: spec for spec in (*fields.BUILTIN, *evidence_registry.BUILTIN)}
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,105 @@
+"""Referenced evidence exists: files inside the repo, real heading anchors, not empty templates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from .base import CheckContext, CheckSpec, Violation
+from .evidence_markdown import anchors, has_anchor, is_lorem, prose_words
+from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
+from .fieldpath import Match, is_empty, resolve
+
+_PATHS_ARG = {
+    "type": "array",
+    "items": {"type": "string", "minLength": 1},
+    "minItems": 1,
+    "description": "dotted field paths holding references ([] fans out)",
+}
+
+
+def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Reference]]:
+    """Every present string reference at the named paths, resolved against the manifest folder."""
+    for field_path in paths:
+        for match in resolve(ctx.manifest, field_path):
+            if match.present and isinstance(match.value, str) and not is_empty(match.value):
+                yield match, resolve_reference(match.value, ctx.manifest_dir, ctx.repo_root)
+
+
+def references_exist(ctx: CheckContext, /, paths: list[str], check_anchors: bool = True) -> Iterator[Violation]:
+    for match, ref in references(ctx, paths):
+        if ref.kind is RefKind.URL:
+            continue  # no network: a URL is taken on trust
+        if ref.kind is RefKind.OUTSIDE:
+            yield Violation(match.pointer, f"{match.display} '{ref.text}' {ref.why_outside}; it was not read")
+            continue
+        assert ref.path is not None
+        shown = relative_display(ref.path, ctx.repo_root)
+        if ref.path.is_dir():
+            yield Violation(match.pointer, f"{match.display} points at the folder {shown}/, not a file")
+            continue
+        if not ref.path.is_file():
+            yield Violation(match.pointer, f"{match.display} points at {shown}, which does not exist")
+            continue
+        if check_anchors and ref.anchor and ref.is_markdown:
+            text = read_doc(ref.path)
+            if text is not None and not has_anchor(text, ref.anchor):
+                offered = ", ".join(f"#{a}" for a in anchors(text)[:8]) or "none"
+                yield Violation(
+                    match.pointer,
+                    f"{match.display}: {shown} has no heading for #{ref.anchor} (anchors: {offered})",
+                )
+
+
+REFERENCES_EXIST = CheckSpec(
+    "references_exist",
+    references_exist,
+    {
+        "type": "object",
+        "properties": {"paths": _PATHS_ARG, "check_anchors": {"type": "boolean"}},
+        "required": ["paths"],
+        "additionalProperties": False,
+    },
+    "Referenced paths exist inside the repository (URLs are not fetched) and their #anchors "
+    "match a Markdown heading.",
+)
+
+
+def documents_not_templates(ctx: CheckContext, /, paths: list[str], min_words: int = 25) -> Iterator[Violation]:
+    seen: set[str] = set()
+    for match, ref in references(ctx, paths):
+        if ref.kind is not RefKind.INSIDE or not ref.is_markdown or not ref.exists:
+            continue  # missing or escaping references are another rule's finding
+        assert ref.path is not None
+        text = read_doc(ref.path)
+        if text is None:
+            continue
+        shown = relative_display(ref.path, ctx.repo_root)
+        key = f"{match.pointer}\0{shown}"
+        if key in seen:
+            continue
+        seen.add(key)
+        if is_lorem(text):
+            yield Violation(match.pointer, f"{match.display}: {shown} still contains lorem ipsum filler")
+            continue
+        words = prose_words(text)
+        if words < min_words:
+            yield Violation(
+                match.pointer,
+                f"{match.display}: {shown} is an empty template ({words} words of prose besides "
+                f"headings and TODO/TBD placeholders; needs at least {min_words})",
+            )
+
+
+DOCUMENTS_NOT_TEMPLATES = CheckSpec(
+    "documents_not_templates",
+    documents_not_templates,
+    {
+        "type": "object",
+        "properties": {"paths": _PATHS_ARG, "min_words": {"type": "integer", "minimum": 1}},
+        "required": ["paths"],
+        "additionalProperties": False,
+    },
+    "Referenced Markdown documents hold real prose, not just headings and TODO/TBD placeholders.",
+)
+
+
+BUILTIN = (REFERENCES_EXIST, DOCUMENTS_NOT_TEMPLATES)

@@ -1,0 +1,104 @@
+"""Resolve references from a manifest to files in the repository, confined to the repo root.
+
+A reference is a URL (never fetched), or a path relative to the manifest's folder with an optional
+`#anchor`. A path that leaves the repository (`../` past the root, an absolute path, a symlink
+pointing outside) is reported and never opened: a manifest must not be able to make the linter
+read `/etc/passwd` or a neighbour's checkout.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MAX_DOC_BYTES = 2 * 1024 * 1024  # larger "documents" are read only up to this size
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?![\\/])")
+_WINDOWS_ABSOLUTE = re.compile(r"^([a-zA-Z]:[\\/]|\\\\)")
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+
+
+class RefKind(enum.Enum):
+    URL = "url"  # http(s) or another scheme: not checked (no network)
+    INSIDE = "inside"  # a path inside the repository (may or may not exist)
+    OUTSIDE = "outside"  # leaves the repository: a finding, never read
+
+
+@dataclass(frozen=True)
+class Reference:
+    text: str
+    kind: RefKind
+    path: Path | None = None  # absolute, lexically normalised, for INSIDE references
+    anchor: str = ""
+    why_outside: str = ""
+
+    @property
+    def exists(self) -> bool:
+        return self.path is not None and self.path.is_file()
+
+    @property
+    def is_markdown(self) -> bool:
+        return self.path is not None and self.path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.is_relative_to(root)
+    except ValueError:
+        return False
+
+
+def resolve_reference(text: str, base_dir: Path, repo_root: Path) -> Reference:
+    """Classify a reference written in a manifest whose folder is `base_dir`."""
+    raw = text.strip()
+    if _URL.match(raw) or (_SCHEME.match(raw) and not _WINDOWS_ABSOLUTE.match(raw)):
+        return Reference(raw, RefKind.URL)
+    path_text, _, anchor = raw.partition("#")
+    if not path_text:
+        # "#section" alone points into the manifest itself; nothing to check on disk.
+        return Reference(raw, RefKind.URL, anchor=anchor)
+    if path_text.startswith(("/", "~/")) or _WINDOWS_ABSOLUTE.match(path_text):
+        return Reference(raw, RefKind.OUTSIDE, why_outside="is an absolute path")
+    root = Path(os.path.abspath(repo_root))
+    lexical = Path(os.path.normpath(Path(os.path.abspath(base_dir)) / PurePosixPath(path_text.replace("\\", "/"))))
+    if not _inside(lexical, root):
+        return Reference(raw, RefKind.OUTSIDE, why_outside="leaves the repository")
+    try:
+        real = lexical.resolve()
+        real_root = root.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: treat as unreadable, i.e. outside
+        return Reference(raw, RefKind.OUTSIDE, why_outside="is a symlink loop")
+    if not _inside(real, real_root):
+        return Reference(raw, RefKind.OUTSIDE, why_outside="is a symlink that leaves the repository")
+    return Reference(raw, RefKind.INSIDE, lexical, anchor)
+
+
+def inside_repo(path: Path, repo_root: Path) -> bool:
+    """True when `path` (after following symlinks) stays inside the repository."""
+    try:
+        return _inside(path.resolve(), repo_root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def read_doc(path: Path) -> str | None:
+    """Text of a file inside the repo (bounded, undecodable bytes replaced); None if unreadable."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_DOC_BYTES)
+    except OSError:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return raw.decode("utf-8", errors="replace")
+
+
+def relative_display(path: Path, repo_root: Path) -> str:
+    try:
+        return path.relative_to(os.path.abspath(repo_root)).as_posix()
+    except ValueError:
+        return path.as_posix()
