@@ -24,15 +24,25 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def md_escape(value: Any) -> str:
     """Inline Markdown text: one line, every special character literal."""
-    text = "" if value is None else str(value)
-    text = _CONTROL.sub("", text)
-    text = " ".join(text.split())  # newlines (and tabs) would end a table row
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _block_safe(_md_inner(_one_line(value)))
+
+
+def _one_line(value: Any) -> str:
+    # Newlines (and tabs) would end a table row or a list item.
+    return " ".join(_CONTROL.sub("", "" if value is None else str(value)).split())
+
+
+def _md_inner(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _block_safe(text: str) -> str:
+    """Escape what would open a list, heading or setext underline at the start of a block."""
     match = _MD_BLOCK_START.match(text)
-    if match:
-        end = match.end()
-        text = (f"\\{text}" if not match.group(1)[0].isdigit() else f"{text[:end]}\\{text[end:]}")
-    return text
+    if not match:
+        return text
+    end = match.end()
+    return f"{text[:end]}\\{text[end:]}" if match.group(1)[0].isdigit() else f"\\{text}"
 
 
 def md_code(value: Any) -> str:
@@ -44,6 +54,23 @@ def md_code(value: Any) -> str:
         fence += "`"
     padding = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{padding}{text}{padding}{fence}" if text else ""
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(value: Any) -> Any:
+    """Escape, then show `backticked` parts (rule fix texts use them) as <code>."""
+    from markupsafe import Markup, escape
+
+    escaped = str(escape("" if value is None else value))
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
+
+
+def md_spans(value: Any) -> str:
+    """Like md_escape, but `backticked` parts stay code spans (rule texts use them)."""
+    parts = _CODE_SPAN.split(_one_line(value))  # odd indexes are the code parts
+    return _block_safe("".join(md_code(p) if i % 2 else _md_inner(p) for i, p in enumerate(parts)))
 
 
 @lru_cache(maxsize=None)
@@ -60,6 +87,8 @@ def _environment(autoescape: bool) -> Any:
     )
     environment.filters["md"] = md_escape
     environment.filters["mdcode"] = md_code
+    environment.filters["codespans"] = code_spans
+    environment.filters["mdspans"] = md_spans
     return environment
 
 
