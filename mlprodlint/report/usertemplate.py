@@ -1,0 +1,68 @@
+"""Render the run with a user's jinja template, sandboxed, fed the plain-data view model only.
+
+The sandbox is immutable (templates cannot modify the data) and the data holds no objects of
+ours, so a template cannot reach internals; autoescape is on for .html, .htm and .xml templates.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from ..errors import TemplateError
+from ..findings import RunResult
+from . import ReportContext
+from .human import md_code, md_escape, md_spans
+from .model import build
+
+AUTOESCAPE_SUFFIXES = (".html", ".htm", ".xml")
+
+
+def _autoescape(name: str | None) -> bool:
+    stem = (name or "").lower().removesuffix(".j2").removesuffix(".jinja").removesuffix(".jinja2")
+    return stem.endswith(AUTOESCAPE_SUFFIXES)
+
+
+def _line_in(error: BaseException, folder: Path) -> tuple[str | None, int | None]:
+    """The template file and line a render error happened at (jinja rewrites the traceback so
+    that template frames carry the template's own file name and line)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        try:
+            if Path(frame.filename).resolve().is_relative_to(folder):
+                return frame.filename, frame.lineno
+        except (OSError, ValueError):
+            continue
+    return None, None
+
+
+def render_template(path: Path, result: RunResult, context: ReportContext) -> str:
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    if not path.is_file():
+        raise TemplateError("template file does not exist", path)
+    folder = path.resolve().parent
+    environment = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(md=md_escape, mdcode=md_code, mdspans=md_spans)
+    try:
+        template = environment.get_template(path.name)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(f"template syntax error: {error.message}", error.filename or path, error.lineno) from None
+    except UnicodeDecodeError:
+        raise TemplateError("template is not UTF-8 text", path) from None
+    except (OSError, jinja2.TemplateError) as error:
+        raise TemplateError(f"cannot load template: {error}", path) from None
+    data = build(result, context)
+    try:
+        return template.render(report=data)
+    except jinja2.TemplateSyntaxError as error:  # an {% include %}d template with bad syntax
+        raise TemplateError(f"template syntax error: {error.message}", error.filename or path, error.lineno) from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError) as error:
+        filename, line = _line_in(error, folder)
+        message = getattr(error, "message", None) or str(error)
+        raise TemplateError(f"template error: {type(error).__name__}: {message}", filename or path, line) from None
