@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..findings import Finding, RuleResult, RunResult
+from ..readiness import Readiness, assess
 from . import ReportContext
 
 JSON_FORMAT_VERSION = "1.0"
@@ -53,6 +54,20 @@ def result_data(result: RuleResult) -> dict[str, Any]:
     return data
 
 
+def readiness_data(readiness: Readiness) -> dict[str, Any]:
+    return {
+        "path": readiness.path,
+        "verdict": readiness.verdict,
+        "level": readiness.level or None,
+        "score": readiness.score,
+        "areas": {
+            a.area: {"score": a.percent, "earned": a.earned, "possible": a.possible, "passed": a.passed,
+                     "failed": a.failed, "waived": a.waived, "not_applicable": a.not_applicable}
+            for a in readiness.areas
+        },
+    }
+
+
 def document(result: RunResult, context: ReportContext) -> dict[str, Any]:
     counts = result.count_by_severity()
     failing = result.failing(context.fail_on)
@@ -81,6 +96,7 @@ def document(result: RunResult, context: ReportContext) -> dict[str, Any]:
             for m in result.manifests
         ],
         "rule_packs": [{"name": name, "version": version} for name, version in result.rule_packs],
+        "readiness": [readiness_data(r) for r in assess(result, context.rules, context.fail_on)],
         "findings": [finding_data(f) for f in result.findings],
         "results": [result_data(r) for r in result.results],
     }
