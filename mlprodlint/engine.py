@@ -24,6 +24,7 @@ from .core_rules import (
 from .errors import MlprodlintError
 from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
 from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
+from .repo_facts import RepoFactsCache
 from .rules import Rule, RuleSet
 from .schema import validate
 from .waivers import WaiverState, parse_waivers, state_of, unjustified_detail
@@ -264,12 +265,14 @@ def lint_paths(manifest_paths: Iterable[Path], rule_set: RuleSet, options: Engin
     summaries: list[ManifestSummary] = []
     findings: list[Finding] = []
     results: list[RuleResult] = []
+    repo_facts = RepoFactsCache()  # git and CODEOWNERS are read once per repository, lazily
     for path in manifest_paths:
+        repo_root = find_repo_root(path.parent)
         loaded = load_manifest(
-            path, display_path_for(path, options.base_dir), options.limits, find_repo_root(path.parent)
+            path, display_path_for(path, options.base_dir), options.limits, repo_root
         )
         summaries.append(_summary(loaded))
-        manifest_findings, manifest_results = lint_loaded(loaded, rule_set, options)
+        manifest_findings, manifest_results = lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
         findings.extend(manifest_findings)
         results.extend(manifest_results)
     return RunResult(
