@@ -1,0 +1,89 @@
+"""Sign-offs go stale when the code they vouch for changes after them (git history, read once).
+
+The plain age of a sign-off is the `date_within` rules' job (SEC002, GOV007); this check only
+compares a sign-off's date with the newest commit touching the model's `metadata.paths`. Without
+git (no binary, not a repository, no commits) it finds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from ..repo_facts import RepoFacts
+from .base import CheckContext, CheckSpec, Violation
+from .fieldpath import first, resolve
+from .fields import parse_date
+
+
+def _facts(ctx: CheckContext) -> RepoFacts:
+    facts = ctx.repo_facts
+    return facts if isinstance(facts, RepoFacts) else RepoFacts(ctx.repo_root)
+
+
+def _container(data: Any, pointer: str) -> Any:
+    """The mapping holding the value at `pointer` (its parent)."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:-1]]
+    node = data
+    for token in tokens:
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            return None
+    return node
+
+
+def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | None = None) -> Iterator[Violation]:
+    declared = first(ctx.manifest, "metadata.paths")
+    if not isinstance(declared, list):
+        return
+    code_paths = [p for p in declared if isinstance(p, str) and p.strip()]
+    if not code_paths:
+        return
+    dated: list[tuple[str, str, dt.date, Any]] = []
+    for match in resolve(ctx.manifest, path):
+        date = parse_date(match.value) if match.present else None
+        if date is not None:
+            parent = _container(ctx.manifest, match.pointer)
+            group = parent.get(group_by) if group_by and isinstance(parent, dict) else None
+            dated.append((match.pointer, match.display, date, group))
+    if not dated:
+        return
+    change = _facts(ctx).last_change(code_paths)  # git runs here, once per repository
+    if change is None:
+        return
+    commit, file = change
+    newest: dict[Any, dt.date] = {}
+    for _, _, date, group in dated:
+        if group is not None:
+            newest[group] = max(date, newest.get(group, date))
+    for pointer, display, date, group in dated:
+        if group is not None and newest[group] > date:
+            continue  # a newer sign-off of the same role supersedes this one
+        if date < commit.date.date():
+            yield Violation(
+                pointer,
+                f"{display} {date.isoformat()} predates commit {commit.short} "
+                f"({commit.date.date().isoformat()}) that changed {file}",
+            )
+
+
+SIGNOFF_AFTER_CODE_CHANGE = CheckSpec(
+    "signoff_after_code_change",
+    signoff_after_code_change,
+    {
+        "type": "object",
+        "properties": {
+            "path": {"type": "string", "minLength": 1, "description": "dotted path of the sign-off date(s)"},
+            "group_by": {"type": "string", "minLength": 1, "description": "list items sharing this field: only the newest counts"},
+        },
+        "required": ["path"],
+        "additionalProperties": False,
+    },
+    "A sign-off date is not older than the last git commit touching metadata.paths.",
+)
+
+BUILTIN = (SIGNOFF_AFTER_CODE_CHANGE,)
