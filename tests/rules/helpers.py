@@ -20,8 +20,10 @@ class RuleCase:
     manifest_yaml: str
     expected: frozenset[tuple[str, int]] = field(default_factory=frozenset)
     name: str = ""
-    # Optional .mlprodlint.toml text (e.g. check options); the CLI then runs from that folder.
+    # Optional .mlprodlint.toml text (e.g. check options).
     config: str = ""
+    # Other files of the case's repository, (relative path, text), e.g. a runbook the manifest cites.
+    files: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "expected", frozenset(self.expected))
@@ -36,9 +38,17 @@ class RuleCase:
         return f"{self.rule_id}-{verdict}" + (f"-{self.name}" if self.name else "")
 
 
-def case(rule_id: str, manifest_yaml: str, *expected_lines: int, name: str = "", config: str = "") -> RuleCase:
+def case(
+    rule_id: str,
+    manifest_yaml: str,
+    *expected_lines: int,
+    name: str = "",
+    config: str = "",
+    files: dict[str, str] | None = None,
+) -> RuleCase:
     """Shorthand: findings of `rule_id` expected at these lines (none = the rule passes)."""
-    return RuleCase(rule_id, manifest_yaml, frozenset((rule_id, line) for line in expected_lines), name, config)
+    expected = frozenset((rule_id, line) for line in expected_lines)
+    return RuleCase(rule_id, manifest_yaml, expected, name, config, tuple(sorted((files or {}).items())))
 
 
 def head(kind: str = "Model", lifecycle: str = "production", tier: int = 1) -> str:
@@ -66,6 +76,8 @@ def run_case(item: RuleCase, tmp_path: Path) -> None:
     manifest = write(tmp_path / "mlprodlint.yaml", textwrap.dedent(item.manifest_yaml))
     if item.config:
         write(tmp_path / ".mlprodlint.toml", item.config)
+    for relative, text in item.files:
+        write(tmp_path / relative, text)
     # Run from tmp_path so that no configuration of the surrounding checkout applies.
     # --fail-on info: any finding of the rule, whatever its severity, must fail the run.
     result = lint_json(manifest, "--select", item.rule_id, "--fail-on", "info", cwd=tmp_path)
