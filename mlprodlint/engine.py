@@ -10,6 +10,7 @@ from typing import Any
 
 from .checks.base import CheckContext, Violation
 from .checks.registry import lookup
+from .checks.secrets import redact
 from .core_rules import (
     CORE_RULES,
     LIMIT_EXCEEDED,
@@ -94,7 +95,8 @@ def _summary(loaded: LoadedManifest) -> ManifestSummary:
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    # Reports show these verbatim: a credential pasted into e.g. the contact must not leak there.
+    return redact(value) if isinstance(value, str) else ""
 
 
 class _ManifestRun:
@@ -115,7 +117,8 @@ class _ManifestRun:
             rule_name=rule.name,
             area=rule.area,
             severity=self.options.selection.severity_of(rule),
-            message=rule.format_message(detail),
+            # Never echo a credential, whichever rule (schema, plugin) put the value in its detail.
+            message=redact(rule.format_message(detail)),
             fix=rule.fix,
             pointer=pointer,
         )

@@ -11,6 +11,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .checks.secrets import redact
 from .manifest import escape_pointer_token
 from .resources import load_schema
 
@@ -35,7 +36,8 @@ def pointer_of(path: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    # Redact before truncating: a cut-off token would no longer be recognisable as one.
+    text = redact(repr(value))
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
