@@ -31,7 +31,7 @@ class ModelCard:
         return 1
 
 
-def _parse(path: Path, text: str) -> ModelCard:
+def parse_card(path: Path, text: str) -> ModelCard:
     front = split_front_matter(text)
     if front is None:
         return ModelCard(path, text, None)
@@ -53,12 +53,12 @@ def find_model_card(ctx: CheckContext) -> ModelCard | None:
         ref = resolve_reference(reference, ctx.manifest_dir, ctx.repo_root)
         if ref.kind is RefKind.INSIDE and ref.exists and ref.is_markdown and ref.path is not None:
             text = read_doc(ref.path)
-            return _parse(ref.path, text) if text is not None else None
+            return parse_card(ref.path, text) if text is not None else None
     readme = ctx.manifest_dir / "README.md"
     if readme.is_file() and inside_repo(readme, ctx.repo_root):
         text = read_doc(readme)
         if text is not None and split_front_matter(text) is not None:
-            return _parse(readme, text)
+            return parse_card(readme, text)
     return None
 
 

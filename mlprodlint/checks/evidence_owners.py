@@ -39,7 +39,7 @@ def _cached(ctx: CheckContext, key: tuple[Any, ...], compute: Any) -> Any:
     return compute()
 
 
-def _codeowners_root(path: Path) -> Path:
+def codeowners_root(path: Path) -> Path:
     parent = path.parent
     return parent.parent if parent.name in {".github", "docs", ".gitlab"} else parent
 
@@ -48,7 +48,7 @@ def codeowners_for(ctx: CheckContext) -> Codeowners | None:
     found = find_codeowners(ctx.manifest_dir, Path(os.path.abspath(ctx.repo_root)))
     if found is None:
         return None
-    return _cached(ctx, ("codeowners", str(found)), lambda: load_codeowners(found, _codeowners_root(found)))
+    return _cached(ctx, ("codeowners", str(found)), lambda: load_codeowners(found, codeowners_root(found)))
 
 
 def team_in_codeowners(ctx: CheckContext, /) -> Iterator[Violation]:
