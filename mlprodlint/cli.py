@@ -42,6 +42,7 @@ from .report import (
 )
 from .resources import builtin_rules_dir
 from .rules import RuleSet, load_rule_set
+from .cli_init import init as init_command
 
 _RULE_REF = re.compile(r"^[A-Z]{1,5}[0-9]{0,3}$")
 
@@ -258,6 +259,9 @@ def report(
     run = _lint(paths, select, ignore, fail_on, config_path, rules_dir, today)
     _emit(run, fmt, "html", output, output_formats, template, False, auto_github=False)
     raise SystemExit(EXIT_OK)
+
+
+cli.add_command(init_command)  # mlprodlint init (mlprodlint/cli_init.py)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,159 @@
+"""Issue 4.7: `mlprodlint init` scaffolds a prefilled manifest that lints with only what is missing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from conftest import lint_json, run_cli, write
+
+from mlprodlint.manifest import load_manifest
+
+PROSE = (
+    "Check the dashboards first, split the errors by pod and status code, and roll back when a "
+    "deploy started it. Call the feature platform on-call engineer when the errors come from the "
+    "feature store client, and post in the incident channel within fifteen minutes.\n"
+)
+EVIDENCE_RULES = re.compile(r"^[A-Z]{3}0[4-7][0-9]$")
+
+
+def _repo(root: Path) -> Path:
+    (root / ".git").mkdir(parents=True)  # a repository root; no history needed
+    write(root / ".github/CODEOWNERS", "* @acme/platform\n/models/fraud/ @acme/fraud-ml @jane\n")
+    model = root / "models/fraud"
+    write(
+        model / "catalog-info.yaml",
+        """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata:
+          name: Fraud_Scoring
+          description: Real-time fraud scoring.
+        spec:
+          type: service
+          owner: group:default/fraud-ml
+          lifecycle: production
+        """,
+    )
+    write(
+        model / "docs/model_card.md",
+        "---\nlicense: apache-2.0\ndatasets: [acme/tx]\ntags: [fraud]\nmodel-index:\n  - name: fraud\n"
+        "    results:\n      - metrics:\n          - {type: roc_auc, value: 0.96}\n---\n"
+        f"# Fraud scoring\n\n{PROSE}",
+    )
+    write(model / "docs/runbook.md", f"# Runbook\n\n## Rollback\n\n{PROSE}")
+    write(model / "docs/threat_model.md", f"# Threat model\n\n{PROSE}")
+    write(
+        model / "monitoring/alerts.yaml",
+        "groups:\n  - name: fraud\n    rules:\n      - alert: FraudHighErrorRate\n"
+        "        expr: sum(rate(errors_total[5m])) > 1\n        labels: {severity: ticket}\n",
+    )
+    write(model / "monitoring/dashboard.yaml", "title: not a rules file\n")
+    write(model / "src/score.py", "SCORE = 1\n")
+    return model
+
+
+def _data(path: Path) -> dict[str, Any]:
+    loaded = load_manifest(path, path.name)
+    assert loaded.problems == () and loaded.data is not None
+    return loaded.data
+
+
+def _resolves(data: Any, pointer: str) -> bool:
+    node = data
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return True
+
+
+def test_init_prefills_from_the_repository(tmp_path: Path) -> None:
+    model = _repo(tmp_path)
+    result = run_cli(["init", str(model)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        f"wrote {model.as_posix()}/mlprodlint.yaml (prefilled from: catalog-info.yaml, .github/CODEOWNERS, "
+        "docs/model_card.md, monitoring/alerts.yaml, docs/runbook.md)"
+    )
+    data = _data(model / "mlprodlint.yaml")
+    assert data == {
+        "apiVersion": "mlprodlint/v1",
+        "kind": "Model",
+        "metadata": {
+            "name": "fraud_scoring",
+            "description": "Real-time fraud scoring.",
+            "lifecycle": "production",
+            "tags": ["fraud"],
+            "paths": ["src/"],
+        },
+        "ownership": {"team": "@acme/fraud-ml"},
+        "monitoring": {"model_metrics": ["roc_auc"]},
+        "alerting": {"rules_file": "monitoring/alerts.yaml"},
+        "governance": {"model_card": "docs/model_card.md", "rollback_plan": "docs/runbook.md#rollback"},
+        "security": {"threat_model": "docs/threat_model.md"},
+    }
+    text = (model / "mlprodlint.yaml").read_text(encoding="utf-8")
+    assert '  team: "@acme/fraud-ml"  # from .github/CODEOWNERS:2\n' in text
+    assert "  # contact: " in text and "# sla:\n" in text  # unknowns stay commented out
+
+
+def test_scaffold_lints_with_only_missing_field_findings(tmp_path: Path) -> None:
+    model = _repo(tmp_path)
+    assert run_cli(["init", str(model)]).exit_code == 0
+    data = _data(model / "mlprodlint.yaml")
+    result = lint_json(model, "--fail-on", "info", cwd=tmp_path)
+    findings = result.json()["findings"]
+    assert result.exit_code == 1 and findings
+    assert [f for f in findings if f["rule_id"].startswith("MPL")] == []  # no schema or parse errors
+    not_missing = [(f["rule_id"], f["pointer"]) for f in findings if not f["pointer"] or _resolves(data, f["pointer"])]
+    assert not_missing == []  # every finding is about a field the scaffold leaves out
+    # The evidence the scaffold cites is consistent, so no evidence rule fires.
+    assert [f["rule_id"] for f in findings if EVIDENCE_RULES.match(f["rule_id"])] == []
+
+
+def test_scaffold_of_an_empty_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "My Model!"
+    folder.mkdir()
+    result = run_cli(["init", str(folder)])
+    assert result.exit_code == 0
+    assert "prefilled from: nothing to prefill from" in result.stdout
+    data = _data(folder / "mlprodlint.yaml")
+    assert data == {"apiVersion": "mlprodlint/v1", "kind": "Model", "metadata": {"name": "my-model", "lifecycle": "development"}}
+    findings = lint_json(folder, "--fail-on", "info", cwd=tmp_path).json()["findings"]
+    assert all(not _resolves(data, f["pointer"]) for f in findings if f["pointer"])
+    assert [f for f in findings if f["rule_id"].startswith("MPL")] == []
+
+
+def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
+    existing = write(tmp_path / "mlprodlint.yml", "# mine\n")
+    result = run_cli(["init", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"mlprodlint: error: init: {existing.as_posix()} already exists; use --force to overwrite it\n"
+    assert existing.read_text(encoding="utf-8") == "# mine\n"
+    assert not (tmp_path / "mlprodlint.yaml").exists()
+    result = run_cli(["init", str(tmp_path), "--force"])
+    assert result.exit_code == 0
+    assert existing.read_text(encoding="utf-8").startswith("# mlprodlint manifest, scaffolded")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mlprodlint.yml"]  # no temporary file left
+
+
+def test_init_needs_a_folder(tmp_path: Path) -> None:
+    result = run_cli(["init", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "is not a folder" in result.stderr
+
+
+def test_init_does_not_read_outside_the_repository(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside/catalog-info.yaml", "kind: Component\nmetadata: {name: leaked}\nspec: {owner: evil}\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "catalog-info.yaml").symlink_to(outside)
+    assert run_cli(["init", str(repo)]).exit_code == 0
+    data = _data(repo / "mlprodlint.yaml")
+    assert data["metadata"]["name"] == "repo" and "ownership" not in data
