@@ -40,8 +40,8 @@ from .report import (
     parse_output_spec,
     render_all,
 )
-from .resources import builtin_rules_dir
-from .rules import RuleSet, load_rule_set
+from .rules import RuleSet
+from .cli_rules import COMMANDS as RULE_COMMANDS, configured_rule_set
 from .cli_init import init as init_command
 
 _RULE_REF = re.compile(r"^[A-Z]{1,5}[0-9]{0,3}$")
@@ -77,7 +77,7 @@ def _config(config_path: Path | None) -> Config:
 
 
 def _rule_set(config: Config, extra_dirs: Sequence[Path]) -> RuleSet:
-    return load_rule_set([builtin_rules_dir(), *config.rules_dirs, *extra_dirs])
+    return configured_rule_set(config, extra_dirs)
 
 
 def _use_color(no_color: bool) -> bool:
@@ -261,6 +261,8 @@ def report(
     raise SystemExit(EXIT_OK)
 
 
+for _command in RULE_COMMANDS:  # rules, explain, schema (mlprodlint/cli_rules.py)
+    cli.add_command(_command)
 cli.add_command(init_command)  # mlprodlint init (mlprodlint/cli_init.py)
 
 

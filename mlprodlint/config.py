@@ -28,6 +28,10 @@ class Config:
     exclude: tuple[str, ...] = ()
     max_file_size: int = 1024 * 1024
     options: Mapping[str, Any] = field(default_factory=dict)
+    packs: tuple[str, ...] = ()  # installed rule packs (entry-point names) to load
+    builtin: bool = True  # load the built-in packs even when no pack extends them
+    profile: str = ""  # default profile (--profile overrides)
+    profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -97,6 +101,10 @@ def load_config(path: Path) -> Config:
         exclude=tuple(table.get("exclude", ())),
         max_file_size=table.get("max_file_size", 1024 * 1024),
         options=dict(table.get("options", {})),
+        packs=tuple(table.get("packs", ())),
+        builtin=table.get("builtin", True),
+        profile=table.get("profile", ""),
+        profiles={name: dict(spec) for name, spec in table.get("profiles", {}).items()},
     )
 
 

@@ -111,6 +111,20 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Override:
+    """A pack's change to a rule defined by itself or by a pack it extends."""
+
+    id: str
+    path: str
+    line: int
+    column: int
+    severity: Severity | None = None
+    level: str | None = None
+    applies_when: AppliesWhen | None = None
+    enabled: bool | None = None
+
+
+@dataclass(frozen=True)
 class RulePack:
     name: str
     version: str
@@ -118,7 +132,8 @@ class RulePack:
     path: Path
     extends: str = ""
     rules: tuple[Rule, ...] = ()
-    overrides: tuple[Mapping[str, Any], ...] = ()
+    overrides: tuple[Override, ...] = ()
+    extends_at: tuple[int, int] = (1, 1)  # line, column of pack.extends (for error messages)
 
 
 @dataclass(frozen=True)
@@ -147,7 +162,11 @@ def _load_yaml(path: Path) -> LoadedManifest:
 
 
 def check_pack(path: Path) -> tuple[RulePack | None, list[PackProblem]]:
-    """Load and validate one pack file, returning every problem found (never raising)."""
+    """Load and validate one pack file, returning every problem found (never raising).
+
+    Schema problems do not hide the others: rules whose check function is named are still
+    resolved and their arguments validated, so an author sees every error in one run.
+    """
     loaded = _load_yaml(path)
     shown = path.as_posix()
     if loaded.data is None or loaded.problems:
@@ -156,62 +175,37 @@ def check_pack(path: Path) -> tuple[RulePack | None, list[PackProblem]]:
     for violation in validate(loaded.data, "rule.schema.json"):
         line, column = loaded.position(violation.pointer)
         problems.append(PackProblem(shown, line, column, violation.message))
+    data = loaded.data
+    raw_rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+    rules: list[Rule] = []
+    for index, raw in enumerate(raw_rules):
+        rule, found = _check_rule(raw, f"/rules/{index}", loaded, data)
+        problems.extend(found)
+        if rule is not None:
+            rules.append(rule)
     if problems:
         return None, problems
-    data = loaded.data
-    rules: list[Rule] = []
-    for index, raw in enumerate(data["rules"]):
-        pointer = f"/rules/{index}"
-        line, _ = loaded.position(pointer)
-        spec = registry.lookup(raw["check"]["function"])
-        if spec is None:
-            fline, fcol = loaded.position(f"{pointer}/check/function")
-            problems.append(
-                PackProblem(
-                    shown, fline, fcol,
-                    f"rule {raw['id']}: unknown check function {raw['check']['function']!r} "
-                    f"(known: {', '.join(sorted(registry.BUILTIN_CHECKS))}, or install a plugin)",
-                )
-            )
-            continue
-        args = raw["check"].get("args", {})
-        args_validator = Draft202012Validator(
-            dict(spec.args_schema), format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
-        for error in sorted(args_validator.iter_errors(args), key=str):
-            arg_pointer = f"{pointer}/check/args" + "".join(f"/{p}" for p in error.absolute_path)
-            aline, acol = loaded.position(arg_pointer)
-            problems.append(
-                PackProblem(shown, aline, acol, f"rule {raw['id']}: bad arguments for {spec.name}: {error.message}")
-            )
-        rules.append(
-            Rule(
-                id=raw["id"],
-                name=raw["name"],
-                title=raw["title"],
-                area=raw["area"],
-                severity=Severity.parse(raw["severity"]),
-                check=raw["check"]["function"],
-                args=dict(args),
-                message=raw["message"],
-                rationale=raw["rationale"].strip(),
-                fix=raw["fix"].strip(),
-                applies_when=AppliesWhen.from_data(raw.get("applies_when")),
-                level=raw.get("level", "bronze"),
-                example=raw.get("example", "").rstrip(),
-                ml_test_score=tuple(raw.get("ml_test_score", ())),
-                references=tuple(raw.get("references", ())),
-                since=raw.get("since", ""),
-                pack=data["pack"]["name"],
-                source=f"{shown}:{line}",
-            )
-        )
     seen: dict[str, int] = {}
     for index, rule in enumerate(rules):
         if rule.id in seen:
             problems.append(PackProblem(shown, *loaded.position(f"/rules/{index}/id"), f"duplicate rule id {rule.id}"))
         seen[rule.id] = index
     pack_meta = data["pack"]
+    overrides = []
+    for index, raw in enumerate(data.get("overrides", ())):
+        line, column = loaded.position(f"/overrides/{index}")
+        overrides.append(
+            Override(
+                id=raw["id"],
+                path=shown,
+                line=line,
+                column=column,
+                severity=Severity.parse(raw["severity"]) if "severity" in raw else None,
+                level=raw.get("level"),
+                applies_when=AppliesWhen.from_data(raw["applies_when"]) if "applies_when" in raw else None,
+                enabled=raw.get("enabled"),
+            )
+        )
     pack = RulePack(
         name=pack_meta["name"],
         version=pack_meta["version"],
@@ -219,9 +213,68 @@ def check_pack(path: Path) -> tuple[RulePack | None, list[PackProblem]]:
         path=path,
         extends=pack_meta.get("extends", ""),
         rules=tuple(rules),
-        overrides=tuple(data.get("overrides", ())),
+        overrides=tuple(overrides),
+        extends_at=loaded.position("/pack/extends"),
     )
     return (None if problems else pack), problems
+
+
+def _check_rule(raw: Any, pointer: str, loaded: LoadedManifest, data: Mapping[str, Any]) -> tuple[Rule | None, list[PackProblem]]:
+    """Resolve one rule's check function and validate its arguments."""
+    shown = loaded.display_path
+    check = raw.get("check") if isinstance(raw, dict) else None
+    function = check.get("function") if isinstance(check, dict) else None
+    if not isinstance(function, str):
+        return None, []  # the schema violation already says what is missing
+    rule_id = raw.get("id", "?")
+    spec = registry.lookup(function)
+    if spec is None:
+        fline, fcol = loaded.position(f"{pointer}/check/function")
+        known = ", ".join(sorted(registry.BUILTIN_CHECKS))
+        return None, [
+            PackProblem(
+                shown, fline, fcol,
+                f"rule {rule_id}: unknown check function {function!r} (known: {known}, or install a plugin)",
+            )
+        ]
+    args = check.get("args", {})
+    if not isinstance(args, dict):
+        return None, []
+    problems: list[PackProblem] = []
+    args_validator = Draft202012Validator(
+        dict(spec.args_schema), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    for error in sorted(args_validator.iter_errors(args), key=str):
+        arg_pointer = f"{pointer}/check/args" + "".join(f"/{p}" for p in error.absolute_path)
+        aline, acol = loaded.position(arg_pointer)
+        problems.append(
+            PackProblem(shown, aline, acol, f"rule {rule_id}: bad arguments for {spec.name}: {error.message}")
+        )
+    try:
+        line, _ = loaded.position(pointer)
+        rule = Rule(
+            id=raw["id"],
+            name=raw["name"],
+            title=raw["title"],
+            area=raw["area"],
+            severity=Severity.parse(raw["severity"]),
+            check=function,
+            args=dict(args),
+            message=raw["message"],
+            rationale=raw["rationale"].strip(),
+            fix=raw["fix"].strip(),
+            applies_when=AppliesWhen.from_data(raw.get("applies_when")),
+            level=raw.get("level", "bronze"),
+            example=raw.get("example", "").rstrip(),
+            ml_test_score=tuple(raw.get("ml_test_score", ())),
+            references=tuple(raw.get("references", ())),
+            since=raw.get("since", ""),
+            pack=data["pack"]["name"],
+            source=f"{shown}:{line}",
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None, problems  # schema-invalid rule: its violations are already reported
+    return (None if problems else rule), problems
 
 
 def pack_files(directory: Path) -> list[Path]:
@@ -232,50 +285,176 @@ def pack_files(directory: Path) -> list[Path]:
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
 
 
-def load_rule_set(directories: Sequence[Path]) -> RuleSet:
-    """Load every pack in the directories (in order); later packs may override earlier rules."""
+@dataclass(frozen=True)
+class PackSource:
+    """Packs that arrived together: the built-in folder, an installed pack, a --rules-dir folder.
+
+    `name` is what `pack.extends` may name besides a pack's own name (e.g. `builtin`).
+    """
+
+    name: str
+    packs: tuple[RulePack, ...]
+
+
+def read_source(name: str, directory: Path, seen: set[Path] | None = None) -> tuple[PackSource, list[PackProblem]]:
+    """Every pack file in a folder (or one file); files already in `seen` are skipped."""
+    files = pack_files(directory)
+    if not files:
+        raise RulePackError(f"rule directory {directory.as_posix()} holds no .yaml rule pack")
     packs: list[RulePack] = []
     problems: list[PackProblem] = []
+    for path in files:
+        key = path.resolve()
+        if seen is not None:
+            if key in seen:
+                continue  # the same folder given twice (config and --rules-dir) loads once
+            seen.add(key)
+        pack, found = check_pack(path)
+        problems.extend(found)
+        if pack is not None:
+            packs.append(pack)
+    return PackSource(name, tuple(packs)), problems
+
+
+def load_rule_set(directories: Sequence[Path]) -> RuleSet:
+    """Load every pack in the directories (in order); packs extend each other by name."""
+    seen: set[Path] = set()
+    sources: list[PackSource] = []
+    problems: list[PackProblem] = []
     for directory in directories:
-        files = pack_files(directory)
-        if not files:
-            raise RulePackError(f"rule directory {directory.as_posix()} holds no .yaml rule pack")
-        for path in files:
-            pack, found = check_pack(path)
-            problems.extend(found)
-            if pack is not None:
-                packs.append(pack)
+        source, found = read_source(directory.as_posix(), directory, seen)
+        sources.append(source)
+        problems.extend(found)
     if problems:
         raise RulePackError(_problem_text(problems))
+    rule_set, problems = assemble(sources)
+    if problems:
+        raise RulePackError(_problem_text(problems))
+    return rule_set
+
+
+def missing_extends(sources: Sequence[PackSource]) -> list[tuple[RulePack, str]]:
+    """(pack, name) for every `extends` that names no loaded source or pack."""
+    names = _names(sources)
+    return [
+        (pack, pack.extends)
+        for source in sources
+        for pack in source.packs
+        if pack.extends and pack.extends not in names
+    ]
+
+
+def _names(sources: Sequence[PackSource]) -> dict[str, list[RulePack]]:
+    names: dict[str, list[RulePack]] = {}
+    for source in sources:
+        names.setdefault(source.name, []).extend(source.packs)
+        for pack in source.packs:
+            names.setdefault(pack.name, [])
+            if pack not in names[pack.name]:
+                names[pack.name].append(pack)
+    return names
+
+
+def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]:
+    """Combine packs: base packs before the packs extending them, then apply overrides.
+
+    An override may only change a rule of its own pack or of a pack it (transitively) extends,
+    so that a pack's meaning never depends on what else happens to be installed.
+    """
+    names = _names(sources)
+    problems: list[PackProblem] = []
+    ordered: list[RulePack] = []
+    state: dict[int, str] = {}
+
+    def visit(pack: RulePack, chain: tuple[str, ...]) -> None:
+        key = id(pack)
+        if state.get(key) == "done":
+            return
+        if state.get(key) == "active":
+            line, column = pack.extends_at
+            problems.append(
+                PackProblem(pack.path.as_posix(), line, column,
+                            f"pack {pack.name}: extends cycle {' -> '.join((*chain, pack.name))}")
+            )
+            return
+        state[key] = "active"
+        if pack.extends:
+            base = names.get(pack.extends)
+            if base is None:
+                line, column = pack.extends_at
+                problems.append(
+                    PackProblem(pack.path.as_posix(), line, column,
+                                f"pack {pack.name} extends {pack.extends!r}, which is not loaded or installed "
+                                f"(known: {', '.join(sorted(names))})")
+                )
+            else:
+                for other in base:
+                    if other is not pack:
+                        visit(other, (*chain, pack.name))
+        state[key] = "done"
+        ordered.append(pack)
+
+    for source in sources:
+        for pack in source.packs:
+            visit(pack, ())
+
     rules: dict[str, Rule] = {}
-    for pack in packs:
+    for pack in ordered:
         for rule in pack.rules:
             if rule.id in rules:
-                other = rules[rule.id]
-                raise RulePackError(
-                    f"rule id {rule.id} is defined twice: {other.source} and {rule.source}"
+                path, _, line = rule.source.rpartition(":")
+                problems.append(
+                    PackProblem(path, int(line or 1), 1,
+                                f"rule id {rule.id} is defined twice: {rules[rule.id].source} and {rule.source}")
                 )
+                continue
             rules[rule.id] = rule
+
     disabled: set[str] = set()
-    for pack in packs:
+    for pack in ordered:
+        scope = {rule.id for other in _ancestors(pack, names) for rule in other.rules}
         for override in pack.overrides:
-            rule_id = override["id"]
-            if rule_id not in rules:
-                raise RulePackError(
-                    f"pack {pack.name} ({pack.path.as_posix()}) overrides unknown rule {rule_id}"
+            if override.id not in rules:
+                problems.append(PackProblem(override.path, override.line, override.column,
+                                            f"pack {pack.name} overrides unknown rule {override.id}"))
+                continue
+            if override.id not in scope:
+                problems.append(
+                    PackProblem(override.path, override.line, override.column,
+                                f"pack {pack.name} overrides {override.id} of pack {rules[override.id].pack}, "
+                                f"which it does not extend (add `extends: {rules[override.id].pack}` "
+                                "or extend a pack that does)")
                 )
-            if override.get("enabled") is False:
-                disabled.add(rule_id)
+                continue
+            if override.enabled is False:
+                disabled.add(override.id)
+            elif override.enabled is True:
+                disabled.discard(override.id)  # a later pack may turn a rule back on
             changes: dict[str, Any] = {}
-            if "severity" in override:
-                changes["severity"] = Severity.parse(override["severity"])
-            if "applies_when" in override:
-                changes["applies_when"] = AppliesWhen.from_data(override["applies_when"])
-            rules[rule_id] = replace(rules[rule_id], **changes)
+            if override.severity is not None:
+                changes["severity"] = override.severity
+            if override.level is not None:
+                changes["level"] = override.level
+            if override.applies_when is not None:
+                changes["applies_when"] = override.applies_when
+            rules[override.id] = replace(rules[override.id], **changes)
     kept = tuple(sorted((r for r in rules.values() if r.id not in disabled), key=lambda r: r.id))
-    return RuleSet(kept, tuple(packs))
+    return RuleSet(kept, tuple(ordered)), problems
+
+
+def _ancestors(pack: RulePack, names: Mapping[str, list[RulePack]]) -> list[RulePack]:
+    found: list[RulePack] = []
+    stack = [pack]
+    while stack:
+        current = stack.pop()
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        if current.extends:
+            stack.extend(names.get(current.extends, ()))
+    return found
 
 
 def _problem_text(problems: Iterable[PackProblem]) -> str:
-    lines = sorted(problems, key=lambda p: (p.path, p.line, p.column, p.message))
+    lines = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
     return "broken rule pack:\n" + "\n".join(f"  {p}" for p in lines)

@@ -1,0 +1,145 @@
+"""Commands about the rules themselves: `rules`, `rules validate`, `explain`, `schema`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from .config import Config, find_config, load_config
+from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from .rules import RuleSet
+
+SCHEMA_KINDS = {
+    "manifest": "manifest.schema.json",
+    "rule": "rule.schema.json",
+    "config": "config.schema.json",
+}
+AREAS = ("ownership", "sla", "monitoring", "alerting", "governance", "compliance", "security",
+         "evidence", "custom", "manifest", "waivers")
+
+
+def load_settings(config_path: Path | None) -> Config:
+    if config_path is not None:
+        return load_config(config_path)
+    found = find_config(Path.cwd())
+    return load_config(found) if found is not None else Config()
+
+
+def configured_rule_set(config: Config, extra_dirs: Sequence[Path] = ()) -> RuleSet:
+    """Built-in packs, installed packs named in config, and rule folders (config, then flags)."""
+    from .packs import PackRequest, load
+
+    return load(PackRequest(names=config.packs, folders=(*config.rules_dirs, *extra_dirs), builtin=config.builtin))
+
+
+_config_option = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path),
+    help="Configuration file (default: nearest .mlprodlint.toml or pyproject.toml).",
+)
+_rules_dir_option = click.option(
+    "--rules-dir", multiple=True, type=click.Path(path_type=Path), help="Extra rule-pack folder (repeatable).",
+)
+
+
+@click.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--area", multiple=True, help="Only rules of this area (repeatable): " + ", ".join(AREAS) + ".")
+@click.option("--level", type=click.Choice(["bronze", "silver", "gold"]), help="Only rules at or below this level.")
+@_config_option
+@_rules_dir_option
+@click.pass_context
+def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None,
+          config_path: Path | None, rules_dir: tuple[Path, ...]) -> None:
+    """List the rules in force (built-in, configured packs, --rules-dir), or validate a pack."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .explain import all_rules, filter_rules, pack_versions, rules_json, rules_markdown, rules_table
+
+    unknown = sorted(set(area) - set(AREAS))
+    if unknown:
+        raise UsageError(f"--area: unknown area {', '.join(unknown)} (choose from {', '.join(AREAS)})")
+    rule_set = configured_rule_set(load_settings(config_path), rules_dir)
+    chosen = filter_rules(all_rules(rule_set), area, level or "")
+    versions = pack_versions(rule_set)
+    if fmt == "json":
+        click.echo(rules_json(chosen, versions), nl=False)
+    elif fmt == "markdown":
+        click.echo(rules_markdown(chosen, versions), nl=False)
+    else:
+        click.echo(rules_table(chosen), nl=False)
+
+
+@rules.command("validate")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate_command(folder: Path, fmt: str) -> None:
+    """Check the rule pack(s) in FOLDER (or one pack file): exit 0 valid, 1 invalid, 2 unusable.
+
+    Every problem is reported with file, line and column: schema errors, unknown check functions,
+    bad check arguments, duplicate ids, unknown `extends`, overrides of rules the pack does not
+    extend. The packs are checked next to the built-in packs, as a run would load them.
+    """
+    from .packs import problems_text, validate_folder
+
+    rule_set, problems, files = validate_folder(folder)
+    lines = problems_text(problems)
+    own = [r for r in rule_set.rules if _inside(r.source, folder)] if rule_set is not None else []
+    if fmt == "json":
+        document = {
+            "valid": not problems,
+            "files": files,
+            "rules": sorted(r.id for r in own),
+            "problems": [
+                {"path": p.path, "line": p.line, "column": p.column, "message": p.message}
+                for p in sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
+            ],
+        }
+        click.echo(json.dumps(document, indent=2))
+    else:
+        for line in lines:
+            click.echo(line)
+        if problems:
+            click.echo(f"{len(lines)} problem(s) in {folder.as_posix()}")
+        else:
+            click.echo(f"{folder.as_posix()}: valid ({files} pack file(s), {len(own)} rule(s))")
+    raise SystemExit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+def _inside(source: str, folder: Path) -> bool:
+    path = Path(source.rpartition(":")[0]).resolve()
+    base = folder.resolve()
+    return path == base or base in path.parents
+
+
+@click.command()
+@click.argument("rule_ref", metavar="ID")
+@_config_option
+@_rules_dir_option
+def explain(rule_ref: str, config_path: Path | None, rules_dir: tuple[Path, ...]) -> None:
+    """Print a rule's documentation: what it checks, why, example, fix, options, ML Test Score."""
+    from .explain import all_rules, close_matches, explain as explain_rule, find_rule, pack_versions
+
+    rule_set = configured_rule_set(load_settings(config_path), rules_dir)
+    known = all_rules(rule_set)
+    rule = find_rule(known, rule_ref)
+    if rule is None:
+        matches = close_matches(known, rule_ref)
+        hint = f"; did you mean {', '.join(matches)}?" if matches else "; `mlprodlint rules` lists them"
+        raise UsageError(f"unknown rule {rule_ref!r}{hint}")
+    click.echo(explain_rule(rule, pack_versions(rule_set)), nl=False)
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(sorted(SCHEMA_KINDS)), default="manifest", show_default=True,
+              help="Which JSON Schema: the manifest, a rule pack, or the configuration.")
+def schema(kind: str) -> None:
+    """Print a JSON Schema (draft 2020-12), e.g. for editor completion."""
+    from .resources import load_schema
+
+    click.echo(json.dumps(load_schema(SCHEMA_KINDS[kind]), indent=2, ensure_ascii=False))
+
+
+COMMANDS = (rules, explain, schema)
