@@ -254,7 +254,11 @@ def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> lis
     if spec is None:  # the loader resolves every function; this only guards plugin removal
         raise CheckCrashed(f"rule {rule.id}: check function {rule.check!r} is not registered")
     try:
-        return list(spec.function(context, **rule.args))
+        violations = list(spec.function(context, **rule.args))
+        for item in violations:  # plugins are typed by convention only; check the contract here
+            if not isinstance(item, Violation):
+                raise TypeError(f"returned {type(item).__name__}, not a Violation")
+        return violations
     except MlprodlintError:
         raise
     except Exception as error:  # a bug in a check must name the rule, not dump a traceback

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from ..errors import RulePackError
 from . import evidence_registry, fields
 from .base import CheckSpec
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "mlprodlint.checks"
 
@@ -16,40 +19,61 @@ BUILTIN_CHECKS: Mapping[str, CheckSpec] = {spec.name: spec for spec in (*fields.
 
 
 @lru_cache(maxsize=1)
-def plugin_checks() -> Mapping[str, CheckSpec]:
-    """Check functions that installed packages register in the `mlprodlint.checks` group.
+def plugin_entry_points() -> Mapping[str, "EntryPoint"]:
+    """Installed check plugins by name, not yet imported (metadata is read only when needed)."""
+    from importlib.metadata import entry_points
 
-    An entry point names a CheckSpec, or a plain callable (then its arguments are not validated
-    beyond being a mapping). A plugin that fails to load stops the run with its name: a policy
-    that silently loses a check is worse than no policy.
+    return {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+@lru_cache(maxsize=None)
+def load_plugin(name: str) -> CheckSpec | None:
+    """The check function a plugin registers under `name` in the `mlprodlint.checks` group.
+
+    Plugins are imported one by one, only when a rule names them: a broken plugin that no rule
+    uses costs nothing. One that a rule needs and that fails to load stops the run with its
+    name: a policy that silently loses a check is worse than no policy.
+
+    The entry point names a CheckSpec (preferred: its argument schema validates the rule's
+    arguments) or a plain callable following the CheckFunction protocol.
     """
-    found: dict[str, CheckSpec] = {}
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    entry = plugin_entry_points().get(name)
+    if entry is None:
+        return None
+    dist = getattr(entry, "dist", None)
+    label = f"check plugin {entry.name!r} ({entry.value}" + (f", from {dist.name} {dist.version})" if dist else ")")
+    if entry.name in BUILTIN_CHECKS:
+        raise RulePackError(f"{label} shadows a built-in check function; give it a namespaced name like 'acme.{entry.name}'")
+    try:
+        loaded = entry.load()
+    except Exception as error:  # any import-time failure of third-party code
+        raise RulePackError(f"{label} failed to load: {type(error).__name__}: {error}") from None
+    if isinstance(loaded, CheckSpec):
+        spec = loaded
+        if spec.name != entry.name:
+            raise RulePackError(f"{label} is a CheckSpec named {spec.name!r}; the entry point must use the same name")
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+
         try:
-            loaded = entry.load()
-        except Exception as error:  # any import-time failure of third-party code
-            raise RulePackError(
-                f"check plugin {entry.name!r} ({entry.value}) failed to load: "
-                f"{type(error).__name__}: {error}"
-            ) from None
-        if isinstance(loaded, CheckSpec):
-            spec = loaded
-        elif callable(loaded):
-            spec = CheckSpec(entry.name, loaded, {"type": "object"}, (loaded.__doc__ or "").strip())
-        else:
-            raise RulePackError(
-                f"check plugin {entry.name!r} ({entry.value}) is neither a CheckSpec nor callable"
-            )
-        if entry.name in BUILTIN_CHECKS:
-            raise RulePackError(
-                f"check plugin {entry.name!r} ({entry.value}) shadows a built-in check function"
-            )
-        found[entry.name] = spec
-    return found
+            Draft202012Validator.check_schema(dict(spec.args_schema))
+        except SchemaError as error:
+            raise RulePackError(f"{label} has an invalid args_schema: {error.message}") from None
+    elif callable(loaded):
+        spec = CheckSpec(entry.name, loaded, {"type": "object"}, (loaded.__doc__ or "").strip().split("\n")[0])
+    else:
+        raise RulePackError(f"{label} is neither a CheckSpec nor callable")
+    return spec
+
+
+def plugin_checks() -> Mapping[str, CheckSpec]:
+    """Every installed check plugin, loaded (for listings; runs load only what rules name)."""
+    found = {name: load_plugin(name) for name in sorted(plugin_entry_points())}
+    return {name: spec for name, spec in found.items() if spec is not None}
 
 
 def lookup(name: str) -> CheckSpec | None:
     spec = BUILTIN_CHECKS.get(name)
     if spec is not None:
         return spec
-    return plugin_checks().get(name)
+    return load_plugin(name)

@@ -1,0 +1,1 @@
+"""The acme-policy rule pack: the YAML files in this folder."""
