@@ -42,6 +42,16 @@ from .report import (
 )
 from .rules import RuleSet
 from .cli_rules import COMMANDS as RULE_COMMANDS, configured_rule_set
+from .cli_platform import (
+    Plan,
+    PlatformOptions,
+    after_lint,
+    level_gate_fails,
+    manifests as changed_manifests,
+    plan,
+    platform_options,
+    wrote_baseline,
+)
 from .cli_init import init as init_command
 
 _RULE_REF = re.compile(r"^[A-Z]{1,5}[0-9]{0,3}$")
@@ -94,6 +104,7 @@ class LintRun:
     rule_set: RuleSet
     threshold: Severity
     targets: tuple[Path, ...]
+    plan: Plan | None = None  # profile, level gate, baseline (cli_platform.py)
 
 
 def _lint(
@@ -104,6 +115,7 @@ def _lint(
     config_path: Path | None,
     rules_dir: Sequence[Path],
     today: str | None,
+    platform: PlatformOptions = PlatformOptions(),
 ) -> LintRun:
     config = _config(config_path)
     rule_set = _rule_set(config, rules_dir)
@@ -112,17 +124,22 @@ def _lint(
         ignore=_split_refs(ignore, "--ignore") or config.ignore,
         severity=config.severity,
     )
-    threshold = Severity.parse(fail_on) if fail_on else config.fail_on
+    the_plan = plan(platform, config, rule_set, selection, bool(select), bool(ignore))
+    selection = the_plan.selection
+    threshold = Severity.parse(fail_on) if fail_on else (the_plan.fail_on or config.fail_on)
     targets = list(paths) or [Path(".")]
-    manifests = discover(targets, config.exclude, config.root)
-    require_some(manifests, targets)
+    manifests = changed_manifests(platform, paths, config)
+    if manifests is None:
+        manifests = discover(targets, config.exclude, config.root)
+        require_some(manifests, targets)
     options = EngineOptions(
         today=_today(today),
         selection=selection,
         limits=Limits(max_bytes=config.max_file_size),
         check_options=config.options,
     )
-    return LintRun(lint_paths(manifests, rule_set, options), rule_set, threshold, tuple(targets))
+    result = after_lint(platform, lint_paths(manifests, rule_set, options))
+    return LintRun(result, rule_set, threshold, tuple(targets), the_plan)
 
 
 def _emit(
@@ -215,6 +232,7 @@ def cli() -> None:
 @_lint_options
 @_report_options
 @click.option("--no-color", is_flag=True, help="Never colour the text output (NO_COLOR is honoured too).")
+@platform_options
 def check(
     paths: tuple[Path, ...],
     fmt: str | None,
@@ -228,11 +246,16 @@ def check(
     output_formats: tuple[str, ...],
     template: Path | None,
     no_color: bool,
+    **platform: Any,
 ) -> None:
     """Lint the manifests under PATHS (default: the current folder)."""
-    run = _lint(paths, select, ignore, fail_on, config_path, rules_dir, today)
+    run = _lint(paths, select, ignore, fail_on, config_path, rules_dir, today, PlatformOptions.from_kwargs(platform))
+    assert run.plan is not None
+    if wrote_baseline(run.plan, run.result):
+        raise SystemExit(EXIT_OK)
     _emit(run, fmt, "text", output, output_formats, template, _use_color(no_color))
-    raise SystemExit(EXIT_FINDINGS if run.result.failing(run.threshold) else EXIT_OK)
+    below_level = level_gate_fails(run.plan, run.result, run.rule_set, run.threshold)
+    raise SystemExit(EXIT_FINDINGS if run.result.failing(run.threshold) or below_level else EXIT_OK)
 
 
 @cli.command()

@@ -89,11 +89,21 @@ class ManifestSummary:
 
 
 @dataclass(frozen=True)
+class BaselineSummary:
+    path: str
+    baselined: int  # findings absorbed by the baseline (not reported, not failing)
+    fixed: int  # baseline entries that matched no finding: the debt was paid
+
+
+@dataclass(frozen=True)
 class RunResult:
     manifests: tuple[ManifestSummary, ...]
     findings: tuple[Finding, ...]
     results: tuple[RuleResult, ...]
     rule_packs: tuple[tuple[str, str], ...] = field(default=())
+    # With --baseline: findings already in the baseline are left out of `findings` and counted
+    # here, with the baseline entries that no longer match anything (fixed).
+    baseline: "BaselineSummary | None" = None
 
     def active_findings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if not f.waived)

@@ -82,6 +82,8 @@ def document(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "fail_on": context.fail_on.label,
             "failing": len(failing),
             "passed": not failing,
+            **({"baseline": {"path": result.baseline.path, "baselined": result.baseline.baselined,
+                             "fixed": result.baseline.fixed}} if result.baseline is not None else {}),
         },
         "manifests": [
             {

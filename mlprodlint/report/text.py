@@ -56,6 +56,10 @@ def _summary(result: RunResult, context: ReportContext) -> str:
         else f"PASSED: nothing at or above {context.fail_on.label}"
     )
     plural = "manifest" if manifests == 1 else "manifests"
+    baselined = (
+        f", {result.baseline.baselined} baselined ({result.baseline.fixed} baseline entries fixed)"
+        if result.baseline is not None else ""
+    )
     return (
-        f"{manifests} {plural} checked, {total} finding(s) ({per_severity}), {waived} waived. {verdict}."
+        f"{manifests} {plural} checked, {total} finding(s) ({per_severity}), {waived} waived{baselined}. {verdict}."
     )

@@ -1,0 +1,109 @@
+"""Baselines: adopt mlprodlint on an old repository without fixing everything first.
+
+`--write-baseline FILE` records today's findings; `--baseline FILE` then reports only findings
+that are not in it. An entry is keyed on (rule id, file, JSON pointer of the finding), never on
+a line number, so editing elsewhere in a manifest does not shift it; paths are relative to the
+baseline file's folder, so a finding in one file is never absorbed by an entry of another.
+Entries carry a count: two identical keys absorb at most two findings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ConfigError
+from .findings import BaselineSummary, Finding, RunResult
+from .output import write_atomic
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, order=True)
+class Key:
+    path: str
+    rule_id: str
+    pointer: str
+
+
+def _relative(finding_path: str, folder: Path) -> str:
+    """A finding's path (relative to the working folder, or absolute) relative to `folder`."""
+    absolute = Path(finding_path) if os.path.isabs(finding_path) else Path.cwd() / finding_path
+    return Path(os.path.relpath(os.path.abspath(absolute), os.path.abspath(folder))).as_posix()
+
+
+def key_of(finding: Finding, folder: Path) -> Key:
+    return Key(_relative(finding.path, folder), finding.rule_id, finding.pointer)
+
+
+def _counts(findings: Iterable[Finding], folder: Path) -> Counter[Key]:
+    return Counter(key_of(f, folder) for f in findings if not f.waived)
+
+
+def render(result: RunResult, path: Path) -> str:
+    """The baseline document for a run's active findings (sorted, so diffs stay readable)."""
+    counts = _counts(result.findings, path.parent)
+    entries = [
+        {"path": key.path, "rule_id": key.rule_id, "pointer": key.pointer, "count": count}
+        for key, count in sorted(counts.items())
+    ]
+    document = {"version": FORMAT_VERSION, "tool": "mlprodlint", "findings": entries}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(result: RunResult, path: Path) -> int:
+    """Write the baseline atomically; returns how many findings it records."""
+    write_atomic(path, render(result, path))
+    return sum(_counts(result.findings, path.parent).values())
+
+
+def read(path: Path) -> Counter[Key]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("baseline file not found (create it with --write-baseline)", path) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read baseline: {error}", path) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"baseline is not valid JSON: {error.msg}", path, error.lineno, error.colno) from None
+    if not isinstance(document, dict) or document.get("version") != FORMAT_VERSION:
+        found = document.get("version") if isinstance(document, dict) else None
+        raise ConfigError(f"unsupported baseline version {found!r} (expected {FORMAT_VERSION}); rewrite it with --write-baseline", path)
+    entries = document.get("findings")
+    if not isinstance(entries, list):
+        raise ConfigError("baseline has no `findings` list", path)
+    counts: Counter[Key] = Counter()
+    for index, entry in enumerate(entries):
+        valid = (
+            isinstance(entry, dict)
+            and all(isinstance(entry.get(k), str) for k in ("path", "rule_id", "pointer"))
+            and isinstance(entry.get("count", 1), int) and not isinstance(entry.get("count", 1), bool)
+            and entry.get("count", 1) >= 1
+        )
+        if not valid:
+            raise ConfigError(f"baseline entry {index} needs string path, rule_id, pointer and a positive count", path)
+        counts[Key(entry["path"], entry["rule_id"], entry["pointer"])] += entry.get("count", 1)
+    return counts
+
+
+def apply(result: RunResult, path: Path) -> RunResult:
+    """The run without the findings the baseline absorbs; how many it absorbed and how many are fixed."""
+    remaining = read(path)
+    kept: list[Finding] = []
+    absorbed = 0
+    for finding in result.findings:  # sorted: which of two identical findings is absorbed is stable
+        key = key_of(finding, path.parent)
+        if not finding.waived and remaining[key] > 0:
+            remaining[key] -= 1
+            absorbed += 1
+        else:
+            kept.append(finding)
+    fixed = sum(n for n in remaining.values() if n > 0)
+    summary = BaselineSummary(path.as_posix(), absorbed, fixed)
+    return replace(result, findings=tuple(kept), baseline=summary)
