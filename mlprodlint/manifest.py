@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -388,7 +389,13 @@ def _yaml_error_problem(error: YAMLError, text: str) -> LoadProblem:
 def read_text(path: Path, limits: Limits) -> tuple[str | None, LoadProblem | None]:
     """Read a manifest's text within the size limit; never raises for file problems."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return None, LoadProblem("MPL001", "is a directory, not a manifest file")
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device would block or never end; only regular files are read.
+            return None, LoadProblem("MPL001", "is not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > limits.max_bytes:
             return None, LoadProblem(
                 "MPL003",
