@@ -121,3 +121,10 @@ def test_date_within_args_schema_needs_exactly_one_of_path_or_paths() -> None:
     assert valid_args("date_within", {"paths": ["a", "a.date"], "option": "x"})
     assert not valid_args("date_within", {"path": "a", "paths": ["a"]})
     assert not valid_args("date_within", {"max_age_days": 3})
+
+
+def test_fan_out_under_a_missing_parent_is_vacuous() -> None:
+    from mlprodlint.checks.fieldpath import resolve
+
+    assert list(resolve({"metadata": {}}, "alerting.alerts[].runbook")) == []
+    assert [m.display for m in resolve({}, "alerting.rules_file")] == ["alerting.rules_file"]

@@ -53,7 +53,7 @@ def test_fail_on_from_config(tmp_path: Path) -> None:
 
 
 def test_ignore_from_config_and_cli_overrides_it(tmp_path: Path) -> None:
-    project = _project(tmp_path, ".mlprodlint.toml", 'select = ["OWN"]\nignore = ["OWN003", "OWN004", "OWN005"]\n')
+    project = _project(tmp_path, ".mlprodlint.toml", 'select = ["OWN00"]\nignore = ["OWN003", "OWN004", "OWN005"]\n')
     assert findings_of(lint_json(Path("."), cwd=project)) == set()
     assert findings_of(lint_json(Path("."), "--ignore", "OWN004", cwd=project)) == {("OWN003", 9), ("OWN005", 7)}
 

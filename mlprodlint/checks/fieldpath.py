@@ -56,6 +56,8 @@ def _walk(value: Any, segments: list[str], pointer: str, display: str) -> Iterat
     if isinstance(value, dict) and head in value:
         yield from _walk(value[head], rest, child_pointer, child_display)
         return
+    if "[]" in rest:
+        return  # nothing to fan out over: vacuously true, as for an empty list
     missing_display = ".".join([child_display, *[s for s in rest if s != "[]"]])
     missing_pointer = child_pointer + "".join(
         f"/{escape_pointer_token(s)}" for s in rest if s != "[]"
