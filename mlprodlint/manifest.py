@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -131,6 +132,7 @@ _PLAIN_SCALAR_TAGS = frozenset(_STD + t for t in ("str", "int", "float", "bool",
 _MAP_TAG = _STD + "map"
 _SEQ_TAG = _STD + "seq"
 _MERGE_TAG = _STD + "merge"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _position(node: Node) -> Position:
@@ -209,6 +211,11 @@ class _Converter:
                 f"cannot read {_short(node.value)} as {kind}: {_first_line(error)}", node, pointer
             )
             return str(node.value)
+        if isinstance(value, str) and node.style == '"' and _SURROGATE.search(value):
+            # Only a double-quoted escape (\ud800) can produce a lone surrogate; it is no
+            # character, cannot be encoded, and would crash whatever tries to print or open it.
+            self._problem(f"{_short(value)} holds an escaped lone surrogate, which is not a character", node, pointer)
+            return value.encode("utf-8", "replace").decode("utf-8")
         return _plain(value)
 
     def _mapping_pairs(self, node: MappingNode, pointer: str) -> list[tuple[Node, Node]]:
@@ -259,7 +266,7 @@ class _Converter:
                 self._problem("mapping keys must be plain text, not a list or mapping", key, pointer)
             return f"<complex key at line {_position(key)[0]}>"
         tag = str(key.tag)
-        if tag == _STD + "str":
+        if tag == _STD + "str" and not (key.style == '"' and _SURROGATE.search(key.value)):
             return str(key.value)
         value = self._scalar(key, pointer) if report else str(key.value)
         if isinstance(value, bool):

@@ -57,6 +57,7 @@ CASES: dict[str, tuple[set[tuple[str, int]], str]] = {
         {("MPL002", 6), ("MPL002", 7), ("MPL002", 9), ("MPL002", 10), ("MPL002", 11), ("MPL002", 13)},
         "metadata.tier: expected integer, got string 'high'",
     ),
+    "lone-surrogate.yaml": ({("MPL001", 7)}, "holds an escaped lone surrogate"),
     "utf8-bom.yaml": (set(), ""),
 }
 
