@@ -268,18 +268,24 @@ def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> lis
         ) from error
 
 
-def lint_paths(manifest_paths: Iterable[Path], rule_set: RuleSet, options: EngineOptions) -> RunResult:
+def lint_one(
+    path: Path, rule_set: RuleSet, options: EngineOptions, repo_facts: RepoFactsCache
+) -> tuple[ManifestSummary, list[Finding], list[RuleResult]]:
+    """Load and lint one manifest (the unit that parallel.py spreads over processes and caches)."""
+    repo_root = find_repo_root(path.parent)
+    loaded = load_manifest(path, display_path_for(path, options.base_dir), options.limits, repo_root)
+    manifest_findings, manifest_results = lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
+    return _summary(loaded), manifest_findings, manifest_results
+
+
+def merge_results(
+    outcomes: Iterable[tuple[ManifestSummary, Sequence[Finding], Sequence[RuleResult]]], rule_set: RuleSet
+) -> RunResult:
     summaries: list[ManifestSummary] = []
     findings: list[Finding] = []
     results: list[RuleResult] = []
-    repo_facts = RepoFactsCache()  # git and CODEOWNERS are read once per repository, lazily
-    for path in manifest_paths:
-        repo_root = find_repo_root(path.parent)
-        loaded = load_manifest(
-            path, display_path_for(path, options.base_dir), options.limits, repo_root
-        )
-        summaries.append(_summary(loaded))
-        manifest_findings, manifest_results = lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
+    for summary, manifest_findings, manifest_results in outcomes:
+        summaries.append(summary)
         findings.extend(manifest_findings)
         results.extend(manifest_results)
     return RunResult(
@@ -288,3 +294,8 @@ def lint_paths(manifest_paths: Iterable[Path], rule_set: RuleSet, options: Engin
         results=tuple(sorted(results, key=lambda r: (r.path, r.rule_id))),
         rule_packs=tuple((pack.name, pack.version) for pack in rule_set.packs),
     )
+
+
+def lint_paths(manifest_paths: Iterable[Path], rule_set: RuleSet, options: EngineOptions) -> RunResult:
+    repo_facts = RepoFactsCache()  # git and CODEOWNERS are read once per repository, lazily
+    return merge_results((lint_one(path, rule_set, options, repo_facts) for path in manifest_paths), rule_set)
