@@ -53,6 +53,7 @@ from .cli_platform import (
     wrote_baseline,
 )
 from .cli_init import init as init_command
+from . import cli_perf
 
 _RULE_REF = re.compile(r"^[A-Z]{1,5}[0-9]{0,3}$")
 
@@ -118,7 +119,7 @@ def _lint(
     platform: PlatformOptions = PlatformOptions(),
 ) -> LintRun:
     config = _config(config_path)
-    rule_set = _rule_set(config, rules_dir)
+    rule_set = cli_perf.load_rules(config, rules_dir)  # through the rule-set cache
     selection = Selection(
         select=_split_refs(select, "--select") or config.select,
         ignore=_split_refs(ignore, "--ignore") or config.ignore,
@@ -135,10 +136,10 @@ def _lint(
     options = EngineOptions(
         today=_today(today),
         selection=selection,
-        limits=Limits(max_bytes=config.max_file_size),
+        limits=Limits(max_bytes=cli_perf.max_file_size(config.max_file_size)),
         check_options=config.options,
     )
-    result = after_lint(platform, lint_paths(manifests, rule_set, options))
+    result = after_lint(platform, cli_perf.lint(manifests, rule_set, options, config.root))
     return LintRun(result, rule_set, threshold, tuple(targets), the_plan)
 
 
@@ -233,6 +234,7 @@ def cli() -> None:
 @_report_options
 @click.option("--no-color", is_flag=True, help="Never colour the text output (NO_COLOR is honoured too).")
 @platform_options
+@cli_perf.perf_options
 def check(
     paths: tuple[Path, ...],
     fmt: str | None,
@@ -265,6 +267,7 @@ def check(
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
 @_lint_options
 @_report_options
+@cli_perf.perf_options
 def report(
     paths: tuple[Path, ...],
     fmt: str | None,

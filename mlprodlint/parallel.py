@@ -1,0 +1,107 @@
+"""Lint many manifests: cached outcomes first, the rest serially or over a process pool.
+
+Each manifest is linted by `engine.lint_one` and the outcomes are merged by
+`engine.merge_results`, the same two steps `engine.lint_paths` takes, so the result is identical
+(and identically ordered) whatever the number of processes and whatever came from the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .cache import Cache, keys_for, options_fingerprint, repo_snapshot, rule_set_fingerprint
+from .engine import EngineOptions, find_repo_root, lint_one, merge_results
+from .findings import RunResult
+from .repo_facts import RepoFactsCache
+from .rules import RuleSet
+
+# Below this many manifests to lint, starting processes costs more than it saves.
+MIN_PER_PROCESS = 8
+
+Outcome = tuple[Any, Any, Any]
+
+_worker_rule_set: RuleSet | None = None
+_worker_options: EngineOptions | None = None
+
+
+def auto_jobs(pending: int) -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cpus, pending // MIN_PER_PROCESS))
+
+
+def _init_worker(rule_set: RuleSet, options: EngineOptions) -> None:
+    # Ctrl-C reaches the whole process group; only the parent handles it (exit 130, no output).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker_rule_set, _worker_options
+    _worker_rule_set, _worker_options = rule_set, options
+
+
+def _lint_chunk(paths: Sequence[Path]) -> list[Outcome]:
+    assert _worker_rule_set is not None and _worker_options is not None
+    facts = RepoFactsCache()  # shared by the manifests of one chunk, like lint_paths does
+    return [lint_one(path, _worker_rule_set, _worker_options, facts) for path in paths]
+
+
+def _chunks(paths: Sequence[Path], jobs: int) -> list[list[Path]]:
+    # Contiguous chunks keep one repository's manifests together (its git facts are read once
+    # per chunk); several chunks per process balance uneven manifests.
+    count = max(1, min(len(paths), jobs * 4))
+    size = -(-len(paths) // count)
+    return [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+
+
+def _lint_pending(paths: Sequence[Path], rule_set: RuleSet, options: EngineOptions, jobs: int) -> list[Outcome]:
+    if jobs <= 1 or len(paths) < 2:
+        facts = RepoFactsCache()
+        return [lint_one(path, rule_set, options, facts) for path in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(rule_set, options))
+    try:
+        outcomes: list[Outcome] = []
+        for chunk in executor.map(_lint_chunk, _chunks(paths, jobs)):
+            outcomes.extend(chunk)
+        return outcomes
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()  # our own workers only, by handle
+        raise
+    finally:
+        executor.shutdown(wait=True)
+
+
+def lint_many(
+    paths: Sequence[Path],
+    rule_set: RuleSet,
+    options: EngineOptions,
+    jobs: int = 0,
+    cache: Cache | None = None,
+) -> RunResult:
+    """Like `engine.lint_paths`; `jobs` 0 picks a process count, 1 stays in this process."""
+    outcomes: list[Outcome | None] = [None] * len(paths)
+    keys: list[str | None] = [None] * len(paths)
+    if cache is not None and cache.enabled:
+        repo_snapshot.cache_clear()  # once per run: files may have changed since the last one
+        keys = keys_for(
+            paths, find_repo_root, rule_set_fingerprint(rule_set), options_fingerprint(options, Path.cwd())
+        )
+        for index, key in enumerate(keys):
+            if key is not None:
+                outcomes[index] = cache.get("outcomes", key)
+    pending = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    workers = jobs if jobs > 0 else auto_jobs(len(pending))
+    fresh = _lint_pending([paths[i] for i in pending], rule_set, options, workers)
+    for index, outcome in zip(pending, fresh):
+        outcomes[index] = outcome
+        key = keys[index]
+        if cache is not None and key is not None:
+            cache.put("outcomes", key, outcome)
+    return merge_results((o for o in outcomes if o is not None), rule_set)
