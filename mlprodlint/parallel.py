@@ -70,8 +70,9 @@ def _lint_pending(paths: Sequence[Path], rule_set: RuleSet, options: EngineOptio
             outcomes.extend(chunk)
         return outcomes
     except BaseException:
+        workers = list((getattr(executor, "_processes", None) or {}).values())
         executor.shutdown(wait=False, cancel_futures=True)
-        for process in list(getattr(executor, "_processes", {}).values()):
+        for process in workers:
             process.terminate()  # our own workers only, by handle
         raise
     finally:
