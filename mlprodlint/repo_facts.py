@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +40,9 @@ def _git_env() -> dict[str, str]:
 
 def read_history(root: Path) -> tuple[Commit, ...] | None:
     """First-parent history of the repository at `root`, newest first; None without git."""
+    import shutil
+    import subprocess  # only runs that need history pay for it
+
     git = shutil.which("git")
     if git is None or not (root / ".git").exists():
         return None

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from conftest import lint_json, write
 
-from mlprodlint import repo_facts
 from mlprodlint.repo_facts import path_matches
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -90,7 +89,8 @@ def test_monorepo_paths_are_repo_relative(tmp_path: Path) -> None:
     sha = commit(tmp_path, {"models/fraud/src/a.py": "3\n"}, "2026-07-02T00:00:00+00:00")
     result = lint_json(tmp_path / "models/fraud/mlprodlint.yaml", "--select", "SEC042", cwd=tmp_path)
     assert [(f["path"], f["line"]) for f in result.json()["findings"]] == [("models/fraud/mlprodlint.yaml", 15)]
-    assert sha in result.json()["findings"][0]["message"]
+    message = result.json()["findings"][0]["message"]
+    assert f"predates commit {sha[:7]} (2026-07-02) that changed models/fraud/src/a.py" in message, message
 
 
 def test_merged_branch_counts_at_its_merge(repo: Path) -> None:
@@ -116,7 +116,7 @@ def test_git_runs_once_per_repository_and_only_when_needed(repo: Path, monkeypat
         calls.append(list(command))
         return real_run(command, *args, **kwargs)
 
-    monkeypatch.setattr(repo_facts.subprocess, "run", counting_run)
+    monkeypatch.setattr(subprocess, "run", counting_run)
     result = lint_json(repo, "--select", "SEC042,GOV042", cwd=repo)
     assert {(f["path"], f["rule_id"]) for f in result.json()["findings"]} == {
         ("mlprodlint.yaml", "SEC042"), ("mlprodlint.yaml", "GOV042"),

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..manifest import Limits, LoadedManifest, load_manifest
-from .base import CheckContext, CheckSpec, Violation
+from .base import CheckContext, Violation
 from .evidence_paths import RefKind, relative_display, resolve_reference
 from .fieldpath import first
 
@@ -202,13 +202,6 @@ def rules_file_valid(ctx: CheckContext, /) -> Iterator[Violation]:
         yield Violation("/alerting/rules_file", message, path=parsed.path, line=line, column=column)
 
 
-RULES_FILE_VALID = CheckSpec(
-    "rules_file_valid",
-    rules_file_valid,
-    {"type": "object", "additionalProperties": False},
-    "alerting.rules_file parses as Prometheus alerting rules (groups -> rules -> alert/expr).",
-)
-
 
 def slo_alerts(ctx: CheckContext, /) -> Iterator[Violation]:
     sla = first(ctx.manifest, "sla")
@@ -226,13 +219,6 @@ def slo_alerts(ctx: CheckContext, /) -> Iterator[Violation]:
             where = "the rules file or alerting.alerts" if parsed is not None else "alerting.alerts"
             yield Violation(f"/sla/{key}", f"sla.{key} has no {family} alert in {where}")
 
-
-SLO_ALERTS = CheckSpec(
-    "slo_alerts",
-    slo_alerts,
-    {"type": "object", "additionalProperties": False},
-    "Every declared SLO (availability, latency, freshness) is covered by at least one alert.",
-)
 
 
 def paging_alerts_have_runbooks(ctx: CheckContext, /) -> Iterator[Violation]:
@@ -255,13 +241,3 @@ def paging_alerts_have_runbooks(ctx: CheckContext, /) -> Iterator[Violation]:
             line=alert.line,
             column=alert.column,
         )
-
-
-PAGING_RUNBOOKS = CheckSpec(
-    "paging_alerts_have_runbooks",
-    paging_alerts_have_runbooks,
-    {"type": "object", "additionalProperties": False},
-    "Paging alerts (severity page/critical) in the rules file carry a runbook.",
-)
-
-BUILTIN = (RULES_FILE_VALID, SLO_ALERTS, PAGING_RUNBOOKS)

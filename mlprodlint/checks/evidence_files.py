@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from .base import CheckContext, CheckSpec, Violation
+from .base import CheckContext, Violation
 from .evidence_markdown import anchors, has_anchor, is_lorem, prose_words
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
 from .fieldpath import Match, is_empty, resolve
-
-_PATHS_ARG = {
-    "type": "array",
-    "items": {"type": "string", "minLength": 1},
-    "minItems": 1,
-    "description": "dotted field paths holding references ([] fans out)",
-}
-
 
 def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Reference]]:
     """Every present string reference at the named paths, resolved against the manifest folder."""
@@ -49,19 +41,6 @@ def references_exist(ctx: CheckContext, /, paths: list[str], check_anchors: bool
                 )
 
 
-REFERENCES_EXIST = CheckSpec(
-    "references_exist",
-    references_exist,
-    {
-        "type": "object",
-        "properties": {"paths": _PATHS_ARG, "check_anchors": {"type": "boolean"}},
-        "required": ["paths"],
-        "additionalProperties": False,
-    },
-    "Referenced paths exist inside the repository (URLs are not fetched) and their #anchors "
-    "match a Markdown heading.",
-)
-
 
 def documents_not_templates(ctx: CheckContext, /, paths: list[str], min_words: int = 25) -> Iterator[Violation]:
     seen: set[str] = set()
@@ -87,19 +66,3 @@ def documents_not_templates(ctx: CheckContext, /, paths: list[str], min_words: i
                 f"{match.display}: {shown} is an empty template ({words} words of prose besides "
                 f"headings and TODO/TBD placeholders; needs at least {min_words})",
             )
-
-
-DOCUMENTS_NOT_TEMPLATES = CheckSpec(
-    "documents_not_templates",
-    documents_not_templates,
-    {
-        "type": "object",
-        "properties": {"paths": _PATHS_ARG, "min_words": {"type": "integer", "minimum": 1}},
-        "required": ["paths"],
-        "additionalProperties": False,
-    },
-    "Referenced Markdown documents hold real prose, not just headings and TODO/TBD placeholders.",
-)
-
-
-BUILTIN = (REFERENCES_EXIST, DOCUMENTS_NOT_TEMPLATES)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..repo_facts import RepoFacts
-from .base import CheckContext, CheckSpec, Violation
+from .base import CheckContext, Violation
 from .fieldpath import first, resolve
 from .fields import parse_date
 
@@ -69,21 +69,3 @@ def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | N
                 f"{display} {date.isoformat()} predates commit {commit.short} "
                 f"({commit.date.date().isoformat()}) that changed {file}",
             )
-
-
-SIGNOFF_AFTER_CODE_CHANGE = CheckSpec(
-    "signoff_after_code_change",
-    signoff_after_code_change,
-    {
-        "type": "object",
-        "properties": {
-            "path": {"type": "string", "minLength": 1, "description": "dotted path of the sign-off date(s)"},
-            "group_by": {"type": "string", "minLength": 1, "description": "list items sharing this field: only the newest counts"},
-        },
-        "required": ["path"],
-        "additionalProperties": False,
-    },
-    "A sign-off date is not older than the last git commit touching metadata.paths.",
-)
-
-BUILTIN = (SIGNOFF_AFTER_CODE_CHANGE,)

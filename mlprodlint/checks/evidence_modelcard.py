@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..manifest import Limits, parse_text
-from .base import CheckContext, CheckSpec, Violation
+from .base import CheckContext, Violation
 from .evidence_markdown import split_front_matter
 from .evidence_paths import RefKind, inside_repo, read_doc, relative_display, resolve_reference
 from .fieldpath import first
@@ -109,13 +109,6 @@ def card_metadata(ctx: CheckContext, /) -> Iterator[Violation]:
         )
 
 
-CARD_METADATA = CheckSpec(
-    "model_card_metadata",
-    card_metadata,
-    {"type": "object", "additionalProperties": False},
-    "A model card's front matter declares license, datasets and evaluation metrics.",
-)
-
 
 def monitored_metrics_in_card(ctx: CheckContext, /) -> Iterator[Violation]:
     metrics = first(ctx.manifest, "monitoring.model_metrics")
@@ -134,13 +127,3 @@ def monitored_metrics_in_card(ctx: CheckContext, /) -> Iterator[Violation]:
         if name in declared or re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             continue
         yield Violation(f"/monitoring/model_metrics/{index}", f"{metric} is monitored but never mentioned in {shown}")
-
-
-MONITORED_METRICS_IN_CARD = CheckSpec(
-    "monitored_metrics_in_card",
-    monitored_metrics_in_card,
-    {"type": "object", "additionalProperties": False},
-    "Every metric in monitoring.model_metrics appears in the model card (metadata or text).",
-)
-
-BUILTIN = (CARD_METADATA, MONITORED_METRICS_IN_CARD)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..manifest import Limits, LoadedManifest, parse_text
-from .base import CheckContext, CheckSpec, Violation
+from .base import CheckContext, Violation
 from .evidence_codeowners import Codeowners, find_codeowners, load_codeowners, owners_include, same_team
 from .evidence_paths import inside_repo, read_doc, relative_display
 from .fieldpath import first
@@ -79,13 +79,6 @@ def team_in_codeowners(ctx: CheckContext, /) -> Iterator[Violation]:
             f"{shown}:{rule.line} gives {target} to {' '.join(rule.owners)}, not to {team}",
         )
 
-
-TEAM_IN_CODEOWNERS = CheckSpec(
-    "team_in_codeowners",
-    team_in_codeowners,
-    {"type": "object", "additionalProperties": False},
-    "ownership.team owns the manifest's folder in CODEOWNERS (last matching pattern wins).",
-)
 
 
 @dataclass(frozen=True)
@@ -176,18 +169,3 @@ def catalog_agrees(ctx: CheckContext, /, field: str) -> Iterator[Violation]:
         agreeing = LIFECYCLE_AGREES.get(ours, frozenset({ours}))
         if theirs.strip().lower() not in agreeing:
             yield Violation(pointer, f"{manifest_field} {ours!r} disagrees with the catalog lifecycle {theirs!r} ({where})")
-
-
-CATALOG_AGREES = CheckSpec(
-    "catalog_agrees",
-    catalog_agrees,
-    {
-        "type": "object",
-        "properties": {"field": {"enum": ["owner", "lifecycle"]}},
-        "required": ["field"],
-        "additionalProperties": False,
-    },
-    "The Backstage catalog-info.yaml next to the manifest agrees on spec.owner or spec.lifecycle.",
-)
-
-BUILTIN = (TEAM_IN_CODEOWNERS, CATALOG_AGREES)
