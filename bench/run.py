@@ -29,6 +29,8 @@ BIN = Path(sys.executable).parent
 MLPRODLINT = [sys.executable, "-m", "mlprodlint"]
 CHECK_JSONSCHEMA = [str(BIN / "check-jsonschema"), "--schemafile", str(ROOT / "schemas" / "manifest.schema.json")]
 TODAY = "2026-11-26"
+CACHE = CORPUS / "cache"
+os.environ["MLPRODLINT_CACHE_DIR"] = str(CACHE)  # keep the user's own cache out of the numbers
 EXAMPLES = ("fraud-scoring", "churn-batch", "recsys-experiment")
 
 
@@ -101,7 +103,7 @@ def main() -> None:
     print(f"(b) {len(files)} manifests, no cache: mlprodlint --jobs auto {mine:.2f}s (serial {serial:.2f}s)  "
           f"check-jsonschema {theirs:.2f}s  ratio {mine / theirs:.2f} (target <= 0.5)")
 
-    shutil.rmtree(large / ".mlprodlint_cache", ignore_errors=True)
+    shutil.rmtree(CACHE, ignore_errors=True)
     first = timed([*MLPRODLINT, *common, "."], large, 1)
     second = timed([*MLPRODLINT, *common, "."], large, 1)
     print(f"(c) {len(files)} manifests, cache: first {first:.2f}s  second {second:.2f}s  speed-up {first / second:.1f}x (target >= 5)")

@@ -7,8 +7,8 @@ rules read other files and git history. When the snapshot cannot be taken cheapl
 the manifest is not cached.
 
 Entries are pickles signed with HMAC-SHA256 under a per-user secret kept outside the repository
-(~/.cache/mlprodlint/secret): a cache folder committed to a repository, or written by anyone
-else, fails verification and is ignored, so loading it can never execute foreign code.
+(~/.cache/mlprodlint/secret): a cache folder written by anyone else (or copied from another
+machine) fails verification and is ignored, so loading it can never execute foreign code.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def code_fingerprint() -> str:
 
 @lru_cache(maxsize=1)
 def _secret() -> bytes:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mlprodlint"
+    base = user_cache_home()
     path = base / "secret"
     try:
         return path.read_bytes()
@@ -239,8 +239,19 @@ def rule_set_fingerprint(rule_set: Any) -> str:
     return _sha(pickle.dumps(rule_set, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def user_cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mlprodlint"
+
+
 def default_folder(config_root: Path) -> Path:
-    return config_root / CACHE_DIR_NAME
+    """MLPRODLINT_CACHE_DIR, else ~/.cache/mlprodlint/results (XDG_CACHE_HOME honoured).
+
+    Outside the repository on purpose: a run never adds files to the tree it lints (reports
+    and hooks rely on that), and a cache can never be committed. `config_root` is kept in the
+    signature for callers that want a per-project folder later.
+    """
+    configured = os.environ.get("MLPRODLINT_CACHE_DIR")
+    return Path(configured) if configured else user_cache_home() / "results"
 
 
 def keys_for(

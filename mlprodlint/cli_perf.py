@@ -49,7 +49,7 @@ def perf_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("-j", "--jobs", type=int, default=0, show_default=True,
                      help="Processes that lint manifests in parallel (0: one per CPU for large runs)."),
         click.option("--no-cache", is_flag=True,
-                     help="Do not read or write the result cache (.mlprodlint_cache/ next to the config)."),
+                     help="Do not read or write the result cache (~/.cache/mlprodlint/results, or $MLPRODLINT_CACHE_DIR)."),
         click.option("--max-file-size", type=int, metavar="BYTES",
                      help="Largest manifest read, in bytes (default: max_file_size from the config, 1 MiB)."),
     )):

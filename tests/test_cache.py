@@ -12,7 +12,7 @@ from conftest import EXAMPLES, TODAY, run_cli
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))  # the signing secret
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))  # cache folder and secret
     root = tmp_path / "repo"
     (root / ".git").mkdir(parents=True)
     shutil.copytree(EXAMPLES / "fraud-scoring", root / "fraud")
@@ -20,8 +20,12 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+def _folder(repo: Path) -> Path:
+    return repo.parent / "home-cache" / "mlprodlint" / "results"
+
+
 def _entries(repo: Path, kind: str) -> list[Path]:
-    return sorted((repo / ".mlprodlint_cache" / kind).rglob("*.pickle"))
+    return sorted((_folder(repo) / kind).rglob("*.pickle"))
 
 
 def _check(repo: Path, *extra: str, today: str = TODAY) -> tuple[int, str]:
@@ -37,13 +41,13 @@ def test_second_run_reuses_the_cache_with_identical_output(repo: Path) -> None:
     stamps = [p.stat().st_mtime_ns for p in outcomes]
     assert _check(repo) == first
     assert [p.stat().st_mtime_ns for p in _entries(repo, "outcomes")] == stamps  # read, not rewritten
-    assert (repo / ".mlprodlint_cache" / ".gitignore").read_text() == "*\n"
-    assert (repo / ".mlprodlint_cache" / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f59")
+    assert (_folder(repo) / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f59")
+    assert sorted(p.name for p in repo.iterdir()) == [".git", "churn", "fraud"]  # nothing added to the tree
 
 
 def test_no_cache_writes_nothing_and_gives_the_same_result(repo: Path) -> None:
     uncached = _check(repo, "--no-cache")
-    assert not (repo / ".mlprodlint_cache").exists()
+    assert not _folder(repo).exists()
     assert _check(repo) == uncached
 
 
@@ -79,7 +83,8 @@ def test_a_foreign_or_tampered_cache_is_ignored(repo: Path, tmp_path: Path, monk
     for entry in _entries(repo, "outcomes"):
         entry.write_bytes(entry.read_bytes()[:32] + b"\x80\x04garbage")
     assert _check(repo) == expected
-    # Another user's (or a committed) cache is signed with another secret: ignored, never loaded.
+    # Another user's cache is signed with another secret: ignored, never loaded.
+    monkeypatch.setenv("MLPRODLINT_CACHE_DIR", str(_folder(repo)))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
     import mlprodlint.cache as cache_module
 
@@ -91,5 +96,6 @@ def test_a_foreign_or_tampered_cache_is_ignored(repo: Path, tmp_path: Path, monk
 
 
 def test_an_unwritable_cache_folder_is_not_an_error(repo: Path) -> None:
-    (repo / ".mlprodlint_cache").write_text("not a folder", encoding="utf-8")
+    _folder(repo).parent.mkdir(parents=True)
+    _folder(repo).write_text("not a folder", encoding="utf-8")
     assert _check(repo) == _check(repo, "--no-cache")
