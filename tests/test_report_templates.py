@@ -54,6 +54,9 @@ def test_text_templates_do_not_escape_but_offer_md_filter(tmp_path: Path) -> Non
         ("{{ report.manifests.__class__.__mro__ }}\n", "bad.j2:1: template error: SecurityError"),
         ("{{ report.manifests.append(1) }}\n", "bad.j2:1: template error: SecurityError"),
         ("a\nb\n{{ report.summary.manifests / 0 }}\n", "bad.j2:3: template error: ZeroDivisionError"),
+        ("{{ 'x' * 10**10 }}\n", "bad.j2:1: template error: SecurityError: repetition too large for a template"),
+        ("a\n{{ [1] * report.summary.manifests * 10**9 }}\n", "bad.j2:2: template error: SecurityError: repetition too large"),
+        ("{{ 2 ** (report.summary.manifests * 100000) }}\n", "bad.j2:1: template error: SecurityError: power too large for a template"),
     ],
 )
 def test_template_errors_exit_2_with_file_and_line(tmp_path: Path, body: str, message: str) -> None:

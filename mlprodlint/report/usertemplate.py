@@ -16,6 +16,26 @@ from .human import md_code, md_escape, md_spans
 from .model import build
 
 AUTOESCAPE_SUFFIXES = (".html", ".htm", ".xml")
+# A template is untrusted input: `{{ 'x' * 10**10 }}` or `{{ 9**9**9 }}` must not exhaust the
+# machine. Results larger than this (characters or items) and huge powers are refused.
+MAX_REPEAT = 1_000_000
+MAX_POWER_BITS = 4096
+
+
+def _bounded_binop(operator: str, left: object, right: object) -> object:
+    from jinja2.exceptions import SecurityError
+
+    if operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+            if right * abs(left).bit_length() > MAX_POWER_BITS:
+                raise SecurityError("power too large for a template")
+        return left ** right  # type: ignore[operator]
+    # operator == "*"
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, (str, list, tuple)) and isinstance(count, int):
+            if len(sequence) * count > MAX_REPEAT:
+                raise SecurityError("repetition too large for a template")
+    return left * right  # type: ignore[operator]
 
 
 def _autoescape(name: str | None) -> bool:
@@ -39,10 +59,18 @@ def render_template(path: Path, result: RunResult, context: ReportContext) -> st
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: object, operator: str, left: object, right: object) -> object:
+            if operator in self.intercepted_binops:
+                return _bounded_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)  # type: ignore[arg-type]
+
     if not path.is_file():
         raise TemplateError("template file does not exist", path)
     folder = path.resolve().parent
-    environment = ImmutableSandboxedEnvironment(
+    environment = BoundedSandbox(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
@@ -62,7 +90,7 @@ def render_template(path: Path, result: RunResult, context: ReportContext) -> st
         return template.render(report=data)
     except jinja2.TemplateSyntaxError as error:  # an {% include %}d template with bad syntax
         raise TemplateError(f"template syntax error: {error.message}", error.filename or path, error.lineno) from None
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError) as error:
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError, MemoryError) as error:
         filename, line = _line_in(error, folder)
         message = getattr(error, "message", None) or str(error)
         raise TemplateError(f"template error: {type(error).__name__}: {message}", filename or path, line) from None
