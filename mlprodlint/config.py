@@ -74,6 +74,8 @@ def load_config(path: Path) -> Config:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line, column = _toml_error_position(str(error))
+        if line is None and "end of document" in str(error):
+            line = max(1, len(text.splitlines()))
         raise ConfigError(f"invalid TOML: {_strip_position(str(error))}", path, line, column) from None
     is_pyproject = path.name == PYPROJECT
     if is_pyproject:
@@ -114,7 +116,7 @@ def _toml_error_position(message: str) -> tuple[int | None, int | None]:
 
 
 def _strip_position(message: str) -> str:
-    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
 
 
 def _line_of_key(text: str, prefix: str, keys: list[str]) -> int | None:

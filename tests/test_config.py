@@ -150,3 +150,10 @@ def test_broken_custom_rule_pack_is_exit_2_with_file_and_line(tmp_path: Path) ->
     assert result.exit_code == 2
     assert "policy/bad.yaml:4:5: rules.0.name: 'Not Kebab' does not match" in result.stderr
     assert "policy/bad.yaml:7:5: rules.0.severity: 'fatal' is not one of: error, warning, info" in result.stderr
+
+
+def test_toml_error_at_end_of_document_names_the_last_line(tmp_path: Path) -> None:
+    project = _project(tmp_path, ".mlprodlint.toml", 'select = ["OWN"]\nignore = [\n  "OWN003",\n')
+    result = run_cli(["check", "."], cwd=project)
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(".mlprodlint.toml:3: invalid TOML: Invalid value")
