@@ -1,4 +1,4 @@
-"""Regenerate docs/rules.md and the README rule list from the rule packs.
+"""Regenerate docs/rules.md, the README rule list and rules/_snapshot.json from the rule packs.
 
     python -m mlprodlint.docs          # rewrite both files
     python -m mlprodlint.docs --check  # exit 1 (and say which) when they are out of date
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .explain import all_rules, pack_versions, readme_block, replace_block, rules_markdown
 from .output import write_atomic
+from .pack_snapshot import SNAPSHOT_NAME, build
 from .packs import PackRequest, load
 
 REGENERATE = "python -m mlprodlint.docs"
@@ -29,7 +30,23 @@ def generated(repo: Path) -> dict[Path, str]:
     return {
         repo / "docs" / "rules.md": rules_markdown(rules, versions),
         readme: replace_block(readme.read_text(encoding="utf-8"), readme_block(rules)),
+        repo / "rules" / SNAPSHOT_NAME: snapshot_text(repo / "rules"),
     }
+
+
+def snapshot_text(folder: Path) -> str:
+    """rules/_snapshot.json from the packs parsed and validated in full (never from itself)."""
+    from .errors import RulePackError
+    from .manifest import Limits, load_manifest
+    from .rules import check_pack, pack_files
+
+    files = pack_files(folder)
+    for path in files:
+        _, problems = check_pack(path, use_snapshot=False)
+        if problems:
+            raise RulePackError("; ".join(str(p) for p in problems))
+    loaded = [load_manifest(path, path.as_posix(), Limits()) for path in files]
+    return build(files, loaded)
 
 
 def stale(repo: Path) -> list[Path]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from . import pack_snapshot
 from .checks import registry
 from .checks.fieldpath import first, is_empty
 from .errors import RulePackError
@@ -161,25 +162,30 @@ def _load_yaml(path: Path) -> LoadedManifest:
     return load_manifest(path, path.as_posix(), Limits())
 
 
-def check_pack(path: Path) -> tuple[RulePack | None, list[PackProblem]]:
+def check_pack(path: Path, use_snapshot: bool = True) -> tuple[RulePack | None, list[PackProblem]]:
     """Load and validate one pack file, returning every problem found (never raising).
 
     Schema problems do not hide the others: rules whose check function is named are still
     resolved and their arguments validated, so an author sees every error in one run.
+
+    A built-in pack whose bytes match rules/_snapshot.json (pack_snapshot.py) was parsed and
+    validated when the snapshot was written: it is read from there and not validated again.
     """
-    loaded = _load_yaml(path)
+    trusted = pack_snapshot.lookup(path) if use_snapshot else None
+    loaded = trusted or _load_yaml(path)
     shown = path.as_posix()
     if loaded.data is None or loaded.problems:
         return None, [PackProblem(shown, p.line, p.column, p.message) for p in loaded.problems]
     problems: list[PackProblem] = []
-    for violation in validate(loaded.data, "rule.schema.json"):
-        line, column = loaded.position(violation.pointer)
-        problems.append(PackProblem(shown, line, column, violation.message))
+    if trusted is None:
+        for violation in validate(loaded.data, "rule.schema.json"):
+            line, column = loaded.position(violation.pointer)
+            problems.append(PackProblem(shown, line, column, violation.message))
     data = loaded.data
     raw_rules = data.get("rules") if isinstance(data.get("rules"), list) else []
     rules: list[Rule] = []
     for index, raw in enumerate(raw_rules):
-        rule, found = _check_rule(raw, f"/rules/{index}", loaded, data)
+        rule, found = _check_rule(raw, f"/rules/{index}", loaded, data, validate_args=trusted is None)
         problems.extend(found)
         if rule is not None:
             rules.append(rule)
@@ -219,7 +225,9 @@ def check_pack(path: Path) -> tuple[RulePack | None, list[PackProblem]]:
     return (None if problems else pack), problems
 
 
-def _check_rule(raw: Any, pointer: str, loaded: LoadedManifest, data: Mapping[str, Any]) -> tuple[Rule | None, list[PackProblem]]:
+def _check_rule(
+    raw: Any, pointer: str, loaded: LoadedManifest, data: Mapping[str, Any], validate_args: bool = True
+) -> tuple[Rule | None, list[PackProblem]]:
     """Resolve one rule's check function and validate its arguments."""
     shown = loaded.display_path
     check = raw.get("check") if isinstance(raw, dict) else None
@@ -241,10 +249,8 @@ def _check_rule(raw: Any, pointer: str, loaded: LoadedManifest, data: Mapping[st
     if not isinstance(args, dict):
         return None, []
     problems: list[PackProblem] = []
-    args_validator = Draft202012Validator(
-        dict(spec.args_schema), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-    for error in sorted(args_validator.iter_errors(args), key=str):
+    errors = _args_validator(spec).iter_errors(args) if validate_args else ()
+    for error in sorted(errors, key=str):
         arg_pointer = f"{pointer}/check/args" + "".join(f"/{p}" for p in error.absolute_path)
         aline, acol = loaded.position(arg_pointer)
         problems.append(
@@ -275,6 +281,19 @@ def _check_rule(raw: Any, pointer: str, loaded: LoadedManifest, data: Mapping[st
     except (KeyError, TypeError, ValueError, AttributeError):
         return None, problems  # schema-invalid rule: its violations are already reported
     return (None if problems else rule), problems
+
+
+def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
+    # One validator per check function, not per rule: building one costs more than using it.
+    # Keyed by identity: a spec's schema is a (mutable) mapping, and specs live for the process.
+    found = _ARGS_VALIDATORS.get(id(spec))
+    if found is None or found[0] is not spec:
+        validator = Draft202012Validator(dict(spec.args_schema), format_checker=Draft202012Validator.FORMAT_CHECKER)
+        found = _ARGS_VALIDATORS[id(spec)] = (spec, validator)
+    return found[1]
+
+
+_ARGS_VALIDATORS: dict[int, tuple[Any, Draft202012Validator]] = {}
 
 
 def pack_files(directory: Path) -> list[Path]:
