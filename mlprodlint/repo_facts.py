@@ -94,6 +94,19 @@ def path_matches(file: str, declared: str) -> bool:
     return file == folder or file.startswith(folder + "/")
 
 
+class BoundedCache(dict):  # type: ignore[type-arg]
+    """A dict that forgets its oldest entries past `limit`: parsed files shared by the rules of
+    one manifest (and by neighbours that reference the same file) without keeping every parsed
+    file of a large repository until the run ends."""
+
+    limit = 64
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        while len(self) > self.limit:
+            del self[next(iter(self))]
+
+
 @dataclass
 class RepoFacts:
     """Lazy, cached facts about one repository root (mutable only as a cache)."""
@@ -102,7 +115,7 @@ class RepoFacts:
     _history: tuple[Commit, ...] | None = None
     _history_read: bool = False
     # Parsed files shared by several rules (CODEOWNERS, rules files), keyed by the reader.
-    cache: dict[Any, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=BoundedCache)
 
     def history(self) -> tuple[Commit, ...] | None:
         if not self._history_read:

@@ -47,8 +47,24 @@ def parse_card(path: Path, text: str) -> ModelCard:
 
 
 def find_model_card(ctx: CheckContext) -> ModelCard | None:
-    """The referenced local model card, else a README.md with front matter next to the manifest."""
+    """The referenced local model card, else a README.md with front matter next to the manifest.
+
+    Two rules read the card of each manifest: it is parsed once per run (repo_facts.cache).
+    """
     reference = first(ctx.manifest, "governance.model_card")
+    if not isinstance(reference, str):
+        reference = None  # hashable, and means the same: no reference to follow
+    key = ("model_card", str(ctx.manifest_dir), str(ctx.repo_root), reference)
+    cache = getattr(ctx.repo_facts, "cache", None)
+    if isinstance(cache, dict) and key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    card = _find_model_card(ctx, reference)
+    if isinstance(cache, dict):
+        cache[key] = card
+    return card
+
+
+def _find_model_card(ctx: CheckContext, reference: str | None) -> ModelCard | None:
     if isinstance(reference, str) and reference.strip():
         ref = resolve_reference(reference, ctx.manifest_dir, ctx.repo_root)
         if ref.kind is RefKind.INSIDE and ref.exists and ref.is_markdown and ref.path is not None:
