@@ -32,7 +32,8 @@ class Status(str, enum.Enum):
     NOT_APPLICABLE = "not_applicable"
 
 
-@dataclass(frozen=True, order=True)
+# slots: a run over a monorepo keeps ~90 results per manifest until the report is rendered.
+@dataclass(frozen=True, order=True, slots=True)
 class Finding:
     """One problem at one place. Field order is the sort order of reports."""
 
@@ -55,7 +56,7 @@ class Finding:
         return (self.path, self.line, self.column, self.rule_id, self.message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleResult:
     """The outcome of one rule on one manifest (reports need the passes too)."""
 
@@ -71,7 +72,7 @@ class RuleResult:
     waiver_expires: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ManifestSummary:
     """What reports need to know about one linted manifest besides its findings."""
 
