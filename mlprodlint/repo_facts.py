@@ -55,7 +55,9 @@ def read_history(root: Path) -> tuple[Commit, ...] | None:
     ]
     try:
         completed = subprocess.run(
-            command, capture_output=True, timeout=GIT_TIMEOUT_SECONDS, env=_git_env(),
+            command, capture_output=True, timeout=GIT_TIMEOUT_SECONDS,
+            # A `.git` that is not a repository must not make git read an enclosing one's history.
+            env={**_git_env(), "GIT_CEILING_DIRECTORIES": str(Path(os.path.abspath(root)).parent)},
             stdin=subprocess.DEVNULL, check=False,
         )
     except (OSError, subprocess.SubprocessError):

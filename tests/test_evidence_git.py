@@ -163,3 +163,11 @@ def test_environment_cannot_redirect_git(repo: Path, tmp_path_factory: pytest.Te
 )
 def test_declared_paths(file: str, declared: str, matches: bool) -> None:
     assert path_matches(file, declared) is matches
+
+
+def test_a_broken_git_folder_never_reads_the_enclosing_repository(repo: Path) -> None:
+    from mlprodlint.repo_facts import read_history
+
+    inner = repo / "vendored"
+    (inner / ".git").mkdir(parents=True)  # not a repository: git would walk up to `repo`
+    assert read_history(repo) and read_history(inner) is None
