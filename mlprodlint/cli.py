@@ -41,7 +41,6 @@ from .report import (
     render_all,
 )
 from .rules import RuleSet
-from .cli_rules import COMMANDS as RULE_COMMANDS, configured_rule_set
 from .cli_platform import (
     Plan,
     PlatformOptions,
@@ -52,7 +51,6 @@ from .cli_platform import (
     platform_options,
     wrote_baseline,
 )
-from .cli_init import init as init_command
 from . import cli_perf
 
 _RULE_REF = re.compile(r"^[A-Z]{1,5}[0-9]{0,3}$")
@@ -88,6 +86,8 @@ def _config(config_path: Path | None) -> Config:
 
 
 def _rule_set(config: Config, extra_dirs: Sequence[Path]) -> RuleSet:
+    from .cli_rules import configured_rule_set
+
     return configured_rule_set(config, extra_dirs)
 
 
@@ -219,7 +219,30 @@ def _report_options(function: Any) -> Any:
     )(function)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands other than check/report live in their own modules, imported only when invoked (or
+# listed by --help): `check` in a pre-commit hook never pays for them.
+_LAZY_COMMANDS = {
+    "rules": ("cli_rules", "rules"),  # mlprodlint/cli_rules.py
+    "explain": ("cli_rules", "explain"),
+    "schema": ("cli_rules", "schema"),
+    "init": ("cli_init", "init"),  # mlprodlint/cli_init.py
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module, attribute = _LAZY_COMMANDS[name]
+            self.add_command(getattr(importlib.import_module(f"{__package__}.{module}"), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mlprodlint")
 def cli() -> None:
     """mlprodlint: production-readiness linter for machine-learning services."""
@@ -285,11 +308,6 @@ def report(
     run = _lint(paths, select, ignore, fail_on, config_path, rules_dir, today)
     _emit(run, fmt, "html", output, output_formats, template, False, auto_github=False)
     raise SystemExit(EXIT_OK)
-
-
-for _command in RULE_COMMANDS:  # rules, explain, schema (mlprodlint/cli_rules.py)
-    cli.add_command(_command)
-cli.add_command(init_command)  # mlprodlint init (mlprodlint/cli_init.py)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
