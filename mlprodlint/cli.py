@@ -17,7 +17,7 @@ from . import __version__
 from .config import Config, find_config, load_config
 from .core_rules import CORE_RULES
 from .discover import discover, require_some
-from .engine import EngineOptions, Selection, lint_paths
+from .engine import EngineOptions, Selection
 from .errors import (
     EXIT_ERROR,
     EXIT_FINDINGS,
@@ -83,12 +83,6 @@ def _config(config_path: Path | None) -> Config:
         return load_config(config_path)
     found = find_config(Path.cwd())
     return load_config(found) if found is not None else Config()
-
-
-def _rule_set(config: Config, extra_dirs: Sequence[Path]) -> RuleSet:
-    from .cli_rules import configured_rule_set
-
-    return configured_rule_set(config, extra_dirs)
 
 
 def _use_color(no_color: bool) -> bool:

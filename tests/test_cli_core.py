@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLES, TODAY, findings_of, lint_json, run_cli, write
+from conftest import EXAMPLES, TODAY, lint_json, run_cli, write
 
 MINIMAL_PRODUCTION = """
 apiVersion: mlprodlint/v1

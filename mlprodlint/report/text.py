@@ -25,7 +25,7 @@ def render(result: RunResult, context: ReportContext) -> str:
     color = context.color
     out: list[str] = []
     active = result.active_findings()
-    for path, group in groupby(active, key=lambda f: f.path):
+    for _path, group in groupby(active, key=lambda f: f.path):
         for finding in group:
             out.append(_line(finding, color))
             out.append(_paint(f"    fix: {finding.fix}", _DIM, color))
