@@ -28,7 +28,7 @@ from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
 from .repo_facts import RepoFactsCache
 from .rules import Rule, RuleSet
 from .schema import validate
-from .waivers import WaiverState, parse_waivers, state_of, unjustified_detail
+from .waivers import Waiver, WaiverState, parse_waivers, state_of, unjustified_detail
 
 
 class CheckCrashed(MlprodlintError):
@@ -77,8 +77,8 @@ def find_repo_root(start: Path) -> Path:
 
 def _summary(loaded: LoadedManifest) -> ManifestSummary:
     data = loaded.data or {}
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    ownership = data.get("ownership") if isinstance(data.get("ownership"), dict) else {}
+    metadata = _section(data, "metadata")
+    ownership = _section(data, "ownership")
     tier = metadata.get("tier")
     return ManifestSummary(
         path=loaded.display_path,
@@ -92,6 +92,11 @@ def _summary(loaded: LoadedManifest) -> ManifestSummary:
         contact=_text(ownership.get("contact")),
         repository=_text(metadata.get("repository")),
     )
+
+
+def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _text(value: Any) -> str:
@@ -190,7 +195,7 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
 
     known_ids = {rule.id for rule in rule_set.rules} | {rule.id for rule in CORE_RULES}
     waiver_findings: dict[str, list[Finding]] = {r.id: [] for r in (WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED)}
-    active: dict[str, Any] = {}
+    active: dict[str, Waiver] = {}
     waivers = parse_waivers(data)
     for waiver in waivers:
         state = state_of(waiver, options.today, known_ids)
@@ -215,18 +220,26 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
             run.record(rule, Status.NOT_APPLICABLE)
             continue
         found = rule_findings[rule.id]
-        waiver = active.get(rule.id)
-        if found and waiver is not None:
-            waived = [
-                replace(f, waived=True, waiver_reason=waiver.reason, waiver_approved_by=waiver.approved_by, waiver_expires=waiver.expires_text)
+        active_waiver = active.get(rule.id)
+        if found and active_waiver is not None:
+            waiver_fields = {
+                "waiver_reason": active_waiver.reason,
+                "waiver_approved_by": active_waiver.approved_by,
+                "waiver_expires": active_waiver.expires_text,
+            }
+            waived = tuple(
+                replace(
+                    f, waived=True, waiver_reason=active_waiver.reason,
+                    waiver_approved_by=active_waiver.approved_by, waiver_expires=active_waiver.expires_text,
+                )
                 for f in found
-            ]
+            )
             run.findings.extend(waived)
             run.results.append(
                 RuleResult(
                     path=loaded.display_path, rule_id=rule.id, rule_name=rule.name, area=rule.area,
-                    severity=selection.severity_of(rule), status=Status.WAIVED, findings=tuple(waived),
-                    waiver_reason=waiver.reason, waiver_approved_by=waiver.approved_by, waiver_expires=waiver.expires_text,
+                    severity=selection.severity_of(rule), status=Status.WAIVED, findings=waived,
+                    **waiver_fields,
                 )
             )
         else:

@@ -8,10 +8,10 @@ anything from the scanned repository and never touches the network.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Concatenate, TypeAlias
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,9 @@ class CheckContext:
         return self.manifest_path.parent
 
 
-class CheckFunction(Protocol):
-    def __call__(self, ctx: CheckContext, /, **args: Any) -> Iterable[Violation]: ...
+# A check takes the context positionally and the rule's `args` as keyword arguments (validated
+# against CheckSpec.args_schema before the first call), and yields Violations.
+CheckFunction: TypeAlias = Callable[Concatenate[CheckContext, ...], Iterable[Violation]]
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def load_plugin(name: str) -> CheckSpec | None:
     name: a policy that silently loses a check is worse than no policy.
 
     The entry point names a CheckSpec (preferred: its argument schema validates the rule's
-    arguments) or a plain callable following the CheckFunction protocol.
+    arguments) or a plain callable of the CheckFunction type.
     """
     entry = plugin_entry_points().get(name)
     if entry is None:
