@@ -243,7 +243,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", metavar="FORMAT",
               help="Output format: " + ", ".join(FORMATS) + " [default: text; github when GITHUB_ACTIONS=true].")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
@@ -278,7 +278,7 @@ def check(
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", metavar="FORMAT",
               help="Report format: html (default), markdown, or any check format (" + ", ".join(FORMATS) + ").")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")

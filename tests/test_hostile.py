@@ -7,8 +7,11 @@ file system construction (FIFOs, symlinks, huge files) are built in tmp_path.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,16 +178,34 @@ def test_symlink_leaving_the_repository_is_not_read(tmp_path: Path) -> None:
     assert "hunter2" not in result.stdout
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file; CI runs as root")
+def _without_file_permission_override() -> None:
+    """In the child, before exec: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the
+    capability bounding set, so even root obeys file permissions after exec (CI runs as root)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux permissions and capabilities")
 def test_unreadable_manifest(tmp_path: Path) -> None:
     manifest = write(tmp_path / "mlprodlint.yaml", "apiVersion: mlprodlint/v1\n")
     manifest.chmod(0)
     try:
-        result = lint_json(tmp_path)
+        completed = subprocess.run(
+            [sys.executable, "-m", "mlprodlint", "check", str(manifest), "--format", "json", "--no-cache", "--today", TODAY],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+            preexec_fn=_without_file_permission_override if os.geteuid() == 0 else None,
+        )
     finally:
         manifest.chmod(0o644)
-    (finding,) = _mpl(result)
-    assert finding["rule_id"] == "MPL001" and "permission denied" in finding["message"]
+    assert completed.returncode == 1, completed.stderr
+    findings = json.loads(completed.stdout)["findings"]
+    assert [(f["rule_id"], f["line"], f["message"]) for f in findings] == [
+        ("MPL001", 1, "cannot read manifest: permission denied")
+    ]
 
 
 @pytest.mark.parametrize(
