@@ -15,12 +15,18 @@ def _umask() -> int:
     return current
 
 
-def write_atomic(path: Path, text: str) -> None:
+def check_writable(path: Path) -> Path:
+    """The folder a report at `path` goes to; fails early when it cannot be written there."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"cannot write report: folder {folder.as_posix()} does not exist", path)
     if path.is_dir():
         raise OutputError("cannot write report: the path is a directory", path)
+    return folder
+
+
+def write_atomic(path: Path, text: str) -> None:
+    folder = check_writable(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:

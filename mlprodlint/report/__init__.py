@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..output import check_writable as check_writable  # re-exported for the CLI
 from ..findings import RunResult, Severity
 from ..rules import Rule
 
@@ -32,59 +33,30 @@ class ReportContext:
 
 Formatter = Callable[[RunResult, ReportContext], str]
 
-
-def _text(result: RunResult, context: ReportContext) -> str:
-    from .text import render
-
-    return render(result, context)
-
-
-def _json(result: RunResult, context: ReportContext) -> str:
-    from .jsonout import render
-
-    return render(result, context)
-
-
-def _html(result: RunResult, context: ReportContext) -> str:
-    from .human import render_html
-
-    return render_html(result, context)
-
-
-def _markdown(result: RunResult, context: ReportContext) -> str:
-    from .human import render_markdown
-
-    return render_markdown(result, context)
-
-
-def _sarif(result: RunResult, context: ReportContext) -> str:
-    from .sarif import render
-
-    return render(result, context)
-
-
-def _junit(result: RunResult, context: ReportContext) -> str:
-    from .junit import render
-
-    return render(result, context)
-
-
-def _github(result: RunResult, context: ReportContext) -> str:
-    from .github import render
-
-    return render(result, context)
-
-
-# Formatters import lazily so that a run only pays for the format it prints.
-FORMATS: dict[str, Formatter] = {
-    "text": _text,
-    "json": _json,
-    "html": _html,
-    "markdown": _markdown,
-    "sarif": _sarif,
-    "junit": _junit,
-    "github": _github,
+# format -> (module in this package, function). Formatters import lazily so that a run only pays
+# for the formats it prints (jinja2 and xml stay unimported for a text run).
+_FORMATTERS: dict[str, tuple[str, str]] = {
+    "text": ("text", "render"),
+    "json": ("jsonout", "render"),
+    "html": ("human", "render_html"),
+    "markdown": ("human", "render_markdown"),
+    "sarif": ("sarif", "render"),
+    "junit": ("junit", "render"),
+    "github": ("github", "render"),
 }
+
+
+def _lazy(module: str, function: str) -> Formatter:
+    def formatter(result: RunResult, context: ReportContext) -> str:
+        from importlib import import_module
+
+        rendered: str = getattr(import_module(f".{module}", __name__), function)(result, context)
+        return rendered
+
+    return formatter
+
+
+FORMATS: dict[str, Formatter] = {name: _lazy(*target) for name, target in _FORMATTERS.items()}
 # Formats that show the generation time, git commit or hostname (collecting them costs a git call).
 NEEDS_PROVENANCE = frozenset({"html", "markdown", "junit", "template"})
 
@@ -122,17 +94,6 @@ def check_destinations(requests: Sequence[OutputRequest]) -> None:
             where = "stdout" if request.path is None else request.path.as_posix()
             raise UsageError(f"two reports would be written to {where}; give each its own file")
         seen.add(key)
-
-
-def check_writable(path: Path) -> None:
-    """Fail before the first report is written when a later one could not be."""
-    from ..errors import OutputError
-
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"cannot write report: folder {folder.as_posix()} does not exist", path)
-    if path.is_dir():
-        raise OutputError("cannot write report: the path is a directory", path)
 
 
 def render_request(result: RunResult, request: OutputRequest, context: ReportContext) -> str:
