@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import lint_json, write
+from conftest import findings_of, lint_json, write
 
 from mlprodlint.repo_facts import path_matches
 
@@ -171,3 +171,12 @@ def test_a_broken_git_folder_never_reads_the_enclosing_repository(repo: Path) ->
     inner = repo / "vendored"
     (inner / ".git").mkdir(parents=True)  # not a repository: git would walk up to `repo`
     assert read_history(repo) and read_history(inner) is None
+
+
+def test_an_unhashable_group_value_is_judged_alone_not_a_crash(repo: Path) -> None:
+    # `role: [model-risk]` is a schema error, but the git check must not crash (exit 3) on it.
+    manifest = MANIFEST.replace("{role: model-risk, by: a@acme.com", "{role: [model-risk], by: a@acme.com")
+    commit(repo, {"mlprodlint.yaml": manifest, "src/model.py": "A = 2\n"}, "2026-04-02T10:00:00+00:00")
+    result = lint_json(repo / "mlprodlint.yaml", "--select", "GOV042", cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert findings_of(result) == {("GOV042", 9), ("GOV042", 11)}

@@ -49,6 +49,8 @@ def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | N
         if date is not None:
             parent = _container(ctx.manifest, match.pointer)
             group = parent.get(group_by) if group_by and isinstance(parent, dict) else None
+            if isinstance(group, (dict, list)):
+                group = None  # a schema error (MPL002); unhashable, so judged on its own
             dated.append((match.pointer, match.display, date, group))
     if not dated:
         return
