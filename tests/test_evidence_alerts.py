@@ -151,3 +151,13 @@ def test_rules_file_outside_the_repo_is_not_read(tmp_path: Path) -> None:
 )
 def test_coverage_heuristic(parts: tuple[str, ...], families: set[str]) -> None:
     assert families_of(normalise(*parts)) == families
+
+
+def test_a_list_as_manifest_alert_name_is_not_a_crash(tmp_path: Path) -> None:
+    # `name: [DemoNoisy]` is a schema error; ALR044 must still run (not exit 3 on an unhashable key).
+    manifest = write(tmp_path / "mlprodlint.yaml", MANIFEST.replace("- name: DemoNoisy", "- name: [DemoNoisy]"))
+    write(tmp_path / "monitoring/alerts.yaml", RULES)
+    result = lint_json(manifest, "--select", "ALR044", cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    # Without a usable name the manifest runbook backs no rules-file alert: both pagers lack one.
+    assert _found(result) == {("ALR044", "monitoring/alerts.yaml", 9), ("ALR044", "monitoring/alerts.yaml", 12)}

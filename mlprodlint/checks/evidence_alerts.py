@@ -226,7 +226,8 @@ def paging_alerts_have_runbooks(ctx: CheckContext, /) -> Iterator[Violation]:
     if parsed is None:
         return
     manifest_runbooks = {
-        a.get("name"): a.get("runbook") for _, a in _manifest_alerts(ctx) if isinstance(a.get("runbook"), str)
+        a["name"]: a["runbook"] for _, a in _manifest_alerts(ctx)
+        if isinstance(a.get("name"), str) and isinstance(a.get("runbook"), str)
     }
     for alert in parsed.alerts:
         if alert.severity not in PAGING:
