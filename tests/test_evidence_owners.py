@@ -155,3 +155,12 @@ def test_codeowners_parsing() -> None:
 )
 def test_team_names_compare_loosely(name: str) -> None:
     assert normalise_team(name) == "fraud-ml"
+
+
+def test_a_list_as_metadata_name_is_not_a_crash(tmp_path: Path) -> None:
+    # `name: [fraud]` is a schema error; the catalog rules must still run (not exit 3).
+    manifest = write(tmp_path / "mlprodlint.yaml", MANIFEST.replace("name: fraud", "name: [fraud]"))
+    write(tmp_path / "catalog-info.yaml", "kind: Component\nmetadata: {name: fraud}\nspec: {owner: fraud-ml, lifecycle: production}\n")
+    result = lint_json(manifest, "--select", "OWN041,OWN042", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["findings"] == []

@@ -136,8 +136,9 @@ def catalog_for(ctx: CheckContext) -> Catalog | None:
         if candidate.is_file():
             if not inside_repo(candidate, ctx.repo_root):
                 return Catalog(candidate, None, (1, "is a symlink that leaves the repository; it was not read"))
-            name = first(ctx.manifest, "metadata.name")
-            return _cached(ctx, ("catalog", str(candidate), name), lambda: load_catalog(candidate, name if isinstance(name, str) else None))
+            value = first(ctx.manifest, "metadata.name")
+            name = value if isinstance(value, str) else None  # also keeps the cache key hashable
+            return _cached(ctx, ("catalog", str(candidate), name), lambda: load_catalog(candidate, name))
     return None
 
 
