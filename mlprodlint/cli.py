@@ -11,47 +11,53 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
+# Ctrl-C while the modules below load (a third of a second) must not print a traceback either:
+# main()'s handler does not exist yet, so this import is the edge.
+try:
+    import click
 
-from . import __version__
-from .config import Config, find_config, load_config
-from .core_rules import CORE_RULES
-from .discover import discover, require_some
-from .engine import EngineOptions, Selection
-from .errors import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    MlprodlintError,
-    UsageError,
-)
-from .findings import RunResult, Severity
-from .manifest import Limits
-from .output import write_atomic
-from .report import (
-    FORMATS,
-    NEEDS_PROVENANCE,
-    OutputRequest,
-    ReportContext,
-    check_destinations,
-    check_writable,
-    parse_output_spec,
-    render_all,
-)
-from .rules import RuleSet
-from .cli_platform import (
-    Plan,
-    PlatformOptions,
-    after_lint,
-    level_gate_fails,
-    manifests as changed_manifests,
-    plan,
-    platform_options,
-    wrote_baseline,
-)
-from . import cli_perf
+    from . import __version__
+    from .config import Config, find_config, load_config
+    from .core_rules import CORE_RULES
+    from .discover import discover, require_some
+    from .engine import EngineOptions, Selection
+    from .errors import (
+        EXIT_ERROR,
+        EXIT_FINDINGS,
+        EXIT_INTERNAL,
+        EXIT_INTERRUPTED,
+        EXIT_OK,
+        MlprodlintError,
+        UsageError,
+    )
+    from .findings import RunResult, Severity
+    from .manifest import Limits
+    from .output import write_atomic
+    from .report import (
+        FORMATS,
+        NEEDS_PROVENANCE,
+        OutputRequest,
+        ReportContext,
+        check_destinations,
+        check_writable,
+        parse_output_spec,
+        render_all,
+    )
+    from .rules import RuleSet
+    from .cli_platform import (
+        Plan,
+        PlatformOptions,
+        after_lint,
+        level_gate_fails,
+        manifests as changed_manifests,
+        plan,
+        platform_options,
+        wrote_baseline,
+    )
+    from . import cli_perf
+except KeyboardInterrupt:
+    sys.stderr.write("mlprodlint: interrupted\n")
+    raise SystemExit(130) from None
 
 _RULE_REF = re.compile(r"^[A-Z]{1,5}[0-9]{0,3}$")
 
