@@ -179,17 +179,25 @@ def _git_state(root: Path) -> list[bytes]:
             return [b"unreadable-git"]
         if text.startswith("gitdir:"):
             git = (root / text[7:].strip()).resolve()
-    for name in ("HEAD", "packed-refs", "index", "FETCH_HEAD", "ORIG_HEAD"):
-        try:
-            parts.append(name.encode() + (git / name).read_bytes()[:4096])
-        except OSError:
-            parts.append(name.encode())
-    for folder, _dirs, files in os.walk(git / "refs"):
-        for name in sorted(files):
+    folders = [git]
+    try:  # a worktree's branch refs live in the main repository (its `commondir`)
+        common = (git / "commondir").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        common = ""
+    if common:
+        folders.append((git / common).resolve())
+    for git in folders:
+        for name in ("HEAD", "packed-refs", "index", "FETCH_HEAD", "ORIG_HEAD"):
             try:
-                parts.append((Path(folder) / name).read_bytes())
+                parts.append(name.encode() + (git / name).read_bytes()[:4096])
             except OSError:
-                parts.append(b"?")
+                parts.append(name.encode())
+        for folder, _dirs, files in os.walk(git / "refs"):
+            for name in sorted(files):
+                try:
+                    parts.append((Path(folder) / name).read_bytes())
+                except OSError:
+                    parts.append(b"?")
     return parts
 
 

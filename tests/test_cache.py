@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, TODAY, run_cli
+from conftest import EXAMPLES, TODAY, findings_of, lint_json, run_cli, write
 
 
 @pytest.fixture
@@ -99,3 +99,47 @@ def test_an_unwritable_cache_folder_is_not_an_error(repo: Path) -> None:
     _folder(repo).parent.mkdir(parents=True)
     _folder(repo).write_text("not a folder", encoding="utf-8")
     assert _check(repo) == _check(repo, "--no-cache")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_commit_in_a_git_worktree_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worktree's branch ref lives in the main repository's refs/ (its `commondir`), not in
+    # .git/worktrees/NAME: a commit there changes history (SEC042) and must miss the cache.
+    import os
+    import subprocess
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+
+    def git(cwd: Path, *args: str, date: str = "2026-01-01T00:00:00+00:00") -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env.update({"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)})
+        subprocess.run(
+            ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
+             "-c", "init.defaultBranch=main", *args],
+            cwd=cwd, env=env, check=True, capture_output=True,
+        )
+
+    main_repo, worktree = tmp_path / "main", tmp_path / "wt"
+    write(main_repo / "mlprodlint.yaml", """\
+        apiVersion: mlprodlint/v1
+        kind: Model
+        metadata: {name: fraud, lifecycle: production, paths: [src/]}
+        security:
+          signoff: {by: sec@acme.com, date: 2026-03-01}
+        """)
+    for index in range(120):  # an index larger than the part of it the snapshot reads
+        write(main_repo / f"src/f{index}.py", f"A = {index}\n")
+    git(main_repo, "init", "-q")
+    git(main_repo, "add", "-A")
+    git(main_repo, "commit", "-q", "-m", "init")
+    git(main_repo, "worktree", "add", "-q", str(worktree), "-b", "feature")
+    write(worktree / "src/f1.py", "A = 'changed'\n")
+    git(worktree, "add", "src/f1.py")
+
+    def sec042(*extra: str) -> set[tuple[str, int]]:
+        return findings_of(lint_json(worktree / "mlprodlint.yaml", "--select", "SEC042", *extra, cwd=worktree))
+
+    assert sec042() == set()
+    git(worktree, "commit", "-q", "-m", "change", date="2026-04-01T00:00:00+00:00")
+    assert sec042("--no-cache") == {("SEC042", 5)}
+    assert sec042() == {("SEC042", 5)}
