@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, keys_for, options_fingerprint, repo_snapshot, rule_set_fingerprint
+from .checks.registry import BUILTIN_CHECKS
 from .engine import EngineOptions, find_repo_root, lint_one, merge_results
 from .findings import RunResult
 from .repo_facts import RepoFactsCache
@@ -82,7 +83,9 @@ def lint_many(
     """Like `engine.lint_paths`; `jobs` 0 picks a process count, 1 stays in this process."""
     outcomes: list[Outcome | None] = [None] * len(paths)
     keys: list[str | None] = [None] * len(paths)
-    if cache is not None and cache.enabled:
+    # A plugin's check code lives in another distribution the key does not cover (as for the
+    # rule-set cache): runs that use one are not cached.
+    if cache is not None and cache.enabled and all(rule.check in BUILTIN_CHECKS for rule in rule_set.rules):
         repo_snapshot.cache_clear()  # once per run: files may have changed since the last one
         keys = keys_for(
             paths, find_repo_root, rule_set_fingerprint(rule_set), options_fingerprint(options, Path.cwd())

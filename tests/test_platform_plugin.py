@@ -179,3 +179,23 @@ def test_unused_broken_plugin_costs_nothing(venv: Venv, tmp_path: Path) -> None:
     _service(tmp_path)
     result = venv.run("check", "svc", "--select", "OWN00", "--today", TODAY, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_upgraded_check_plugin_is_not_served_stale_cached_results(
+    venv: Venv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache key covers mlprodlint's own code, not a plugin's: results of rules whose check
+    # comes from another distribution must not be reused after that distribution changes.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    _service(tmp_path)
+    args = ("check", "svc", "--select", "ACME", "--format", "json", "--today", TODAY)
+    assert _findings(venv.run(*args, cwd=tmp_path)) == []
+    installed = venv.purelib() / "mlprodlint_acme" / "checks.py"
+    original = installed.read_text(encoding="utf-8")
+    try:  # "pip install -U": version 2 of the plugin refuses every host
+        installed.write_text(original.replace("if not any(host == allowed", "if True or not any(host == allowed"), encoding="utf-8")
+        upgraded = venv.run(*args, cwd=tmp_path)
+        assert upgraded.returncode == 1, upgraded.stderr
+        assert _findings(upgraded) == _findings(venv.run(*args, "--no-cache", cwd=tmp_path)) != []
+    finally:
+        installed.write_text(original, encoding="utf-8")
