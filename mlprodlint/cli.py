@@ -32,16 +32,17 @@ try:
     )
     from .findings import RunResult, Severity
     from .manifest import Limits
-    from .output import write_atomic
     from .report import (
         FORMATS,
         NEEDS_PROVENANCE,
         OutputRequest,
         ReportContext,
         check_destinations,
+        check_not_inputs,
         check_writable,
         parse_output_spec,
         render_all,
+        write_report,
     )
     from .rules import RuleSet
     from .cli_platform import (
@@ -169,6 +170,7 @@ def _emit(
         main = OutputRequest(fmt, main_path)
     requests = [main, *(parse_output_spec(spec) for spec in output_formats)]
     check_destinations(requests)
+    check_not_inputs(requests, [Path(m.path) for m in run.result.manifests] + ([template] if template else []))
     provenance = None
     if any(r.fmt in NEEDS_PROVENANCE for r in requests):
         from .provenance import collect, repo_root_of
@@ -187,7 +189,7 @@ def _emit(
             check_writable(request.path)
     for request, text in rendered:
         if request.path is not None:
-            write_atomic(request.path, text)
+            write_report(request.path, text)
     for request, text in rendered:
         if request.path is None:
             click.echo(text, nl=False)

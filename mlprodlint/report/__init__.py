@@ -7,13 +7,16 @@ through jinja templates fed the plain-data view model of `report.model`, the mac
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import OutputError, UsageError
 from ..output import check_writable as check_writable  # re-exported for the CLI
+from ..output import write_atomic
 from ..findings import RunResult, Severity
 from ..rules import Rule
 
@@ -94,6 +97,42 @@ def check_destinations(requests: Sequence[OutputRequest]) -> None:
             where = "stdout" if request.path is None else request.path.as_posix()
             raise UsageError(f"two reports would be written to {where}; give each its own file")
         seen.add(key)
+
+
+def check_not_inputs(requests: Sequence[OutputRequest], inputs: Sequence[Path]) -> None:
+    """Refuse a report that would replace a file the run reads (a linted manifest, the template)."""
+    read = {str(path.resolve()): path for path in inputs}
+    for request in requests:
+        if request.path is not None and str(request.path.resolve()) in read:
+            raise UsageError(
+                f"{request.path.as_posix()}: refusing to write a report over a file this run reads; "
+                "choose another output file"
+            )
+
+
+def _is_stream(path: Path) -> bool:
+    """/dev/stdout, /dev/null, /dev/fd/63 (a shell's >(...)), a FIFO: not a file to replace."""
+    if str(path.absolute()).startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def write_report(path: Path, text: str) -> None:
+    """Atomically into a file; straight into a stream or device, where renaming a temporary
+    file over the path would replace the device node itself (and, as root, break /dev/stdout)."""
+    if not _is_stream(path):
+        # Through a symlink to its target: the link stays a link.
+        write_atomic(Path(os.path.realpath(path)) if path.is_symlink() else path, text)
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except OSError as error:
+        raise OutputError(f"cannot write report: {error.strerror or error}", path) from None
 
 
 def render_request(result: RunResult, request: OutputRequest, context: ReportContext) -> str:
