@@ -222,18 +222,12 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
         found = rule_findings[rule.id]
         active_waiver = active.get(rule.id)
         if found and active_waiver is not None:
-            waiver_fields = {
-                "waiver_reason": active_waiver.reason,
-                "waiver_approved_by": active_waiver.approved_by,
+            waiver_fields = {  # reports show these verbatim: never echo a pasted credential
+                "waiver_reason": redact(active_waiver.reason),
+                "waiver_approved_by": redact(active_waiver.approved_by),
                 "waiver_expires": active_waiver.expires_text,
             }
-            waived = tuple(
-                replace(
-                    f, waived=True, waiver_reason=active_waiver.reason,
-                    waiver_approved_by=active_waiver.approved_by, waiver_expires=active_waiver.expires_text,
-                )
-                for f in found
-            )
+            waived = tuple(replace(f, waived=True, **waiver_fields) for f in found)
             run.findings.extend(waived)
             run.results.append(
                 RuleResult(

@@ -109,3 +109,21 @@ def test_waiver_missing_fields_is_a_schema_finding(tmp_path: Path) -> None:
         "waivers.0: 'expires' is a required property",
         "waivers.0: 'reason' is a required property",
     ]
+
+
+def test_a_credential_pasted_into_a_waiver_is_never_echoed(tmp_path: Path) -> None:
+    token = "ghp_" + "a1B2c3D4e5" * 4
+    result = _lint(
+        tmp_path,
+        f"""
+  - rule: OWN003
+    reason: "Contact moves to the new paging tool; bot token was {token}"
+    approved_by: "head-of-ml {token}"
+    expires: 2027-01-31
+""",
+    )
+    assert findings_of(result) == set()
+    assert token not in result.stdout
+    waived = next(f for f in result.json()["findings"] if f["waived"])
+    assert waived["waiver"]["reason"] == "Contact moves to the new paging tool; bot token was [REDACTED]"
+    assert waived["waiver"]["approved_by"] == "head-of-ml [REDACTED]"
