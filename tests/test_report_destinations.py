@@ -76,3 +76,12 @@ def test_a_report_through_a_symlink_updates_the_target_and_keeps_the_link(tmp_pa
     assert result.exit_code == 1, result.stderr
     assert link.is_symlink() and os.readlink(link) == "reports/run.json"
     assert json.loads((tmp_path / "reports" / "run.json").read_text())["summary"]["findings"] == 15
+
+
+def test_an_output_path_that_is_a_symlink_loop_is_no_internal_error(tmp_path: Path) -> None:
+    _service(tmp_path)
+    (tmp_path / "loop.json").symlink_to("loop.json")
+    result = run_cli(["check", ".", "--today", TODAY, "--no-cache", "--format", "json", "-o", "loop.json"],
+                     cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    assert json.loads((tmp_path / "loop.json").read_text())["summary"]["findings"] == 15

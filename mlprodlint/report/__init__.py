@@ -88,11 +88,16 @@ def parse_output_spec(spec: str) -> OutputRequest:
     return OutputRequest(fmt, None if target == "-" else Path(target))
 
 
+def _real(path: Path) -> str:
+    # os.path.realpath, unlike Path.resolve() on Python 3.11, does not raise on a symlink loop.
+    return os.path.realpath(path)
+
+
 def check_destinations(requests: Sequence[OutputRequest]) -> None:
     """Refuse two reports to the same place before anything is rendered or written."""
     seen: set[str] = set()
     for request in requests:
-        key = "-" if request.path is None else str(request.path.resolve())
+        key = "-" if request.path is None else _real(request.path)
         if key in seen:
             where = "stdout" if request.path is None else request.path.as_posix()
             raise UsageError(f"two reports would be written to {where}; give each its own file")
@@ -101,9 +106,9 @@ def check_destinations(requests: Sequence[OutputRequest]) -> None:
 
 def check_not_inputs(requests: Sequence[OutputRequest], inputs: Sequence[Path]) -> None:
     """Refuse a report that would replace a file the run reads (a linted manifest, the template)."""
-    read = {str(path.resolve()): path for path in inputs}
+    read = {_real(path) for path in inputs}
     for request in requests:
-        if request.path is not None and str(request.path.resolve()) in read:
+        if request.path is not None and _real(request.path) in read:
             raise UsageError(
                 f"{request.path.as_posix()}: refusing to write a report over a file this run reads; "
                 "choose another output file"
