@@ -461,7 +461,7 @@ def parse_text(text: str, path: Path, display_path: str, limits: Limits) -> Load
         return failed(
             LoadProblem(
                 "MPL001",
-                f"manifest top level must be a mapping of keys, not a {_type_name(data)}",
+                f"manifest top level must be a mapping of keys, not a {json_type_name(data)}",
                 line,
                 column,
             )
@@ -469,15 +469,18 @@ def parse_text(text: str, path: Path, display_path: str, limits: Limits) -> Load
     return LoadedManifest(path, display_path, data, converter.positions, tuple(converter.problems))
 
 
-def _type_name(value: Any) -> str:
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, str):
-        return "string"
+def json_type_name(value: Any) -> str:
+    """The JSON-ish name of a loaded value's type, for messages (manifest and schema errors)."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, (int, float)):
         return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
     return "null" if value is None else type(value).__name__
 
 

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from .checks.secrets import redact
-from .manifest import escape_pointer_token
+from .manifest import escape_pointer_token, json_type_name
 from .resources import load_schema
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
@@ -55,7 +55,7 @@ def _describe(error: ValidationError) -> str:
             and "boolean" in expected_text
         ):
             hint = " (YAML 1.2 reads yes/no/on/off as text: write true or false)"
-        return f"{where}: expected {expected_text}, got {_json_type(instance)} {_short(instance)}{hint}"
+        return f"{where}: expected {expected_text}, got {json_type_name(instance)} {_short(instance)}{hint}"
     if validator == "required":
         return f"{where}: {error.message}"
     if validator == "enum":
@@ -66,20 +66,6 @@ def _describe(error: ValidationError) -> str:
     if validator == "format":
         return f"{where}: {_short(error.instance)} is not a valid {error.validator_value}"
     return f"{where}: {error.message if len(error.message) <= 200 else error.message[:197] + '...'}"
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "mapping"
-    return "null" if value is None else type(value).__name__
 
 
 def _expand(error: ValidationError) -> Iterator[SchemaViolation]:
