@@ -14,7 +14,6 @@ pack costs nothing but reading YAML.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from .errors import RulePackError
 from .resources import builtin_rules_dir
-from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, read_source
+from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, pack_error_text, read_source
+from .rules import problems_text as problems_text  # re-exported: cli_rules lists problems with it
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -135,7 +135,7 @@ def load(request: PackRequest) -> RuleSet:
         rule_set, problems = assemble(sources)
         if not problems:
             return rule_set
-    raise RulePackError("broken rule pack:\n" + "\n".join(f"  {line}" for line in problems_text(problems)))
+    raise RulePackError(pack_error_text(problems))
 
 
 def validate_folder(folder: Path) -> tuple[RuleSet | None, list[PackProblem], int]:
@@ -155,7 +155,3 @@ def validate_folder(folder: Path) -> tuple[RuleSet | None, list[PackProblem], in
     rule_set, cross = assemble(sources)
     problems = [*problems, *cross]
     return (None if problems else rule_set), problems, len(files)
-
-
-def problems_text(problems: Sequence[PackProblem]) -> list[str]:
-    return [str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))]

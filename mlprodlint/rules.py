@@ -345,10 +345,10 @@ def load_rule_set(directories: Sequence[Path]) -> RuleSet:
         sources.append(source)
         problems.extend(found)
     if problems:
-        raise RulePackError(_problem_text(problems))
+        raise RulePackError(pack_error_text(problems))
     rule_set, problems = assemble(sources)
     if problems:
-        raise RulePackError(_problem_text(problems))
+        raise RulePackError(pack_error_text(problems))
     return rule_set
 
 
@@ -474,6 +474,9 @@ def _ancestors(pack: RulePack, names: Mapping[str, list[RulePack]]) -> list[Rule
     return found
 
 
-def _problem_text(problems: Iterable[PackProblem]) -> str:
-    lines = sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))
-    return "broken rule pack:\n" + "\n".join(f"  {p}" for p in lines)
+def problems_text(problems: Iterable[PackProblem]) -> list[str]:
+    return [str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))]
+
+
+def pack_error_text(problems: Iterable[PackProblem]) -> str:
+    return "broken rule pack:\n" + "\n".join(f"  {line}" for line in problems_text(problems))
