@@ -125,7 +125,7 @@ class _ManifestRun:
             # Never echo a credential, whichever rule (schema, plugin) put the value in its detail.
             message=redact(rule.format_message(detail)),
             fix=rule.fix,
-            pointer=pointer,
+            pointer=redact(pointer),  # a key can be a pasted credential too
         )
 
     def from_violation(self, rule: Rule, violation: Violation) -> Finding:

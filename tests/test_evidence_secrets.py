@@ -137,3 +137,10 @@ def test_redact_keeps_the_rest_of_the_text() -> None:
     text = f"got '{GITHUB}' and https://u:pw@h/x and -----BEGIN PRIVATE KEY-----\n{KEY_BODY}"
     assert redact(text) == "got '[REDACTED]' and https://u:[REDACTED]@h/x and [REDACTED]"
     assert find_tokens("https://u:${PW}@h/ and AKIA-not-a-key") == []
+
+
+def test_a_credential_used_as_a_key_is_not_echoed_in_the_pointer(tmp_path: Path) -> None:
+    write(tmp_path / "mlprodlint.yaml", f"apiVersion: mlprodlint/v1\nkind: Model\nmetadata: {{name: d, lifecycle: experimental}}\n{GITHUB}: 1\n")
+    result = lint_json(tmp_path, "--select", "MPL002", cwd=tmp_path)
+    assert [(f["rule_id"], f["line"], f["pointer"]) for f in result.json()["findings"]] == [("MPL002", 4, "/[REDACTED]")]
+    assert GITHUB not in result.stdout
