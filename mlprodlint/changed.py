@@ -3,12 +3,16 @@
 A manifest is affected when it changed itself, when a changed file lies in its folder (the
 nearest manifest up the tree owns a file), or when any string in it names a changed file
 relative to the manifest's folder or the repository root (model card, runbooks, alert rules
-file, DPIA, threat model ...). Rules that read those files therefore re-run when they change.
-Deleted files count too: a manifest pointing at a runbook that was just deleted is affected.
+file, DPIA, threat model ...), or names a folder or glob a changed file falls in (the
+`metadata.paths` whose commits make sign-offs stale). A changed CODEOWNERS file affects every
+manifest in the folder it governs (OWN040 reads it). Rules that read those files therefore
+re-run when they change. Deleted files count too: a manifest pointing at a runbook that was just
+deleted is affected.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
@@ -55,17 +59,44 @@ def _strings(data: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+_GLOB_CHARACTERS = frozenset("*?[")
+# CODEOWNERS in these folders governs their parent folder (GitHub and GitLab conventions).
+_CODEOWNERS_HOMES = frozenset({".github", ".gitlab", "docs"})
+
+
 def referenced_files(manifest: Path, repo_root: Path, limits: Limits) -> set[Path]:
-    """Every path a manifest's strings could name (existing or not), normalised."""
-    loaded = load_manifest(manifest, manifest.as_posix(), limits)
+    """Every path a manifest's strings could name (existing or not), normalised; globs stay as
+    patterns (see `_matches_reference`)."""
+    loaded = load_manifest(manifest, manifest.as_posix(), limits, repo_root)
+    root = _normal(repo_root)
     found: set[Path] = set()
     for text in _strings(loaded.data):
         candidate = text.split("#", 1)[0].strip()
         if not candidate or "\0" in candidate or "://" in candidate or len(candidate) > 4096:
             continue
+        if os.path.isabs(candidate):
+            continue  # evidence rules never read outside the repository either
         for base in (manifest.parent, repo_root):
-            found.add(_normal(base / candidate))
+            path = _normal(base / candidate)
+            if path != root and path.is_relative_to(root):
+                found.add(path)
     return found
+
+
+def _matches_reference(changed: Path, reference: Path) -> bool:
+    """The changed file is the referenced file, lies in a referenced folder, or matches a glob."""
+    if changed == reference or changed.is_relative_to(reference):
+        return True
+    return bool(_GLOB_CHARACTERS & set(reference.as_posix())) and fnmatch.fnmatchcase(
+        changed.as_posix(), reference.as_posix()
+    )
+
+
+def _codeowners_scope(path: Path) -> Path | None:
+    """The folder a changed CODEOWNERS file governs, or None when `path` is not one."""
+    if path.name != "CODEOWNERS":
+        return None
+    return path.parent.parent if path.parent.name in _CODEOWNERS_HOMES else path.parent
 
 
 def _owner(path: Path, manifests: set[Path]) -> Path | None:
@@ -87,8 +118,12 @@ def affected(changed: Iterable[Path], candidates: Sequence[Path], repo_root: Pat
         owner = _owner(path, manifests)
         if owner is not None:
             hit.add(owner)
+        scope = _codeowners_scope(path)
+        if scope is not None:
+            hit.update(m for m in manifests if m.is_relative_to(scope))
     for manifest in sorted(manifests - hit):
-        if referenced_files(manifest, repo_root, limits) & changed_set:
+        references = referenced_files(manifest, repo_root, limits)
+        if any(_matches_reference(c, r) for c in changed_set for r in references):
             hit.add(manifest)
     return sorted(hit, key=lambda p: p.as_posix())
 

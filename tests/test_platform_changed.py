@@ -94,3 +94,21 @@ def test_changed_files_maps_pre_commit_file_lists_to_manifests(tmp_path: Path) -
     nothing = run_cli(["check", "--today", TODAY, "--changed-files", "README.md"], cwd=repo)
     assert nothing.exit_code == 0
     assert nothing.stderr == "mlprodlint: no manifest is affected by the changed files\n"
+
+
+def test_codeowners_and_code_paths_affect_the_manifests_that_depend_on_them(tmp_path: Path) -> None:
+    repo = _monorepo(tmp_path)
+    fraud = repo / "services" / "fraud" / "mlprodlint.yaml"
+    fraud.write_text(fraud.read_text().replace("  tier: 1\n", "  tier: 1\n  paths: [src/fraud/]\n"))
+    recs = repo / "services" / "recs" / "mlprodlint.yaml"
+    recs.write_text(recs.read_text().replace("  tier: 1\n", "  tier: 1\n  paths: ['src/recs/**/*.py']\n"))
+    _git(repo, "commit", "-qam", "paths")
+    # A commit to a model's code (outside its manifest's folder) re-runs its staleness rules.
+    assert _linted(_check(repo, "--changed-files", "src/fraud/model.py")) == ["services/fraud/mlprodlint.yaml"]
+    assert _linted(_check(repo, "--changed-files", "src/recs/tower/net.py")) == ["services/recs/mlprodlint.yaml"]
+    assert _linted(_check(repo, "--changed-files", "src/recs/README.md")) == []
+    # CODEOWNERS governs every manifest below its folder (.github/ governs the repository).
+    assert _linted(_check(repo, "--changed-files", ".github/CODEOWNERS")) == [
+        "services/churn/mlprodlint.yaml", "services/fraud/mlprodlint.yaml", "services/recs/mlprodlint.yaml",
+    ]
+    assert _linted(_check(repo, "--changed-files", "services/churn/CODEOWNERS")) == ["services/churn/mlprodlint.yaml"]
