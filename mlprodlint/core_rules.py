@@ -70,11 +70,13 @@ WAIVER_UNJUSTIFIED = _core(
     "Give the waiver a reason of at least a sentence and the person or team who approved it.",
 )
 WAIVER_UNKNOWN_RULE = _core(
-    "WVR003", "waiver-unknown-rule", "Waivers name existing rules", "waivers",
+    "WVR003", "waiver-unknown-rule", "Waivers name existing rules that can be waived", "waivers",
     Severity.WARNING, "waiver names {detail}",
-    "A waiver for a rule id that does not exist (typo, renamed rule) suppresses nothing and "
-    "misleads readers into thinking a risk was accepted.",
-    "Correct the rule id (see `mlprodlint rules`) or delete the waiver.",
+    "A waiver for a rule id that does not exist (typo, renamed rule), or for one of the engine's "
+    "own rules (MPL, WVR), suppresses nothing and misleads readers into thinking a risk was "
+    "accepted.",
+    "Correct the rule id (see `mlprodlint rules`) or delete the waiver; fix MPL and WVR findings "
+    "in the manifest itself.",
 )
 WAIVER_UNUSED = _core(
     "WVR004", "waiver-unused", "Waivers still suppress something", "waivers",

@@ -193,16 +193,24 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
         applicable[rule.id] = True
         rule_findings[rule.id] = [run.from_violation(rule, v) for v in _run_check(rule, context, loaded)]
 
-    known_ids = {rule.id for rule in rule_set.rules} | {rule.id for rule in CORE_RULES}
+    # Only pack rules can be waived: the engine's own rules (an unreadable or invalid manifest,
+    # the waiver bookkeeping itself) guard the waiver mechanism and are never suppressed.
+    waivable_ids = {rule.id for rule in rule_set.rules}
+    engine_ids = {rule.id for rule in CORE_RULES}
     waiver_findings: dict[str, list[Finding]] = {r.id: [] for r in (WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED)}
     active: dict[str, Waiver] = {}
     waivers = parse_waivers(data)
     for waiver in waivers:
-        state = state_of(waiver, options.today, known_ids)
+        state = state_of(waiver, options.today, waivable_ids)
         line, column = loaded.position(waiver.pointer)
         if state is WaiverState.UNKNOWN_RULE:
             waiver_findings[WAIVER_UNKNOWN_RULE.id].append(
-                run.finding(WAIVER_UNKNOWN_RULE, line, column, f"unknown rule {waiver.rule}", waiver.pointer)
+                run.finding(
+                    WAIVER_UNKNOWN_RULE, line, column,
+                    f"{waiver.rule}, an engine rule that cannot be waived" if waiver.rule in engine_ids
+                    else f"unknown rule {waiver.rule}",
+                    waiver.pointer,
+                )
             )
         elif state is WaiverState.UNJUSTIFIED:
             waiver_findings[WAIVER_UNJUSTIFIED.id].append(

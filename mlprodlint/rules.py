@@ -382,6 +382,17 @@ def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]
     """
     names = _names(sources)
     problems: list[PackProblem] = []
+    first_of_name: dict[str, RulePack] = {}
+    for source in sources:
+        for pack in source.packs:
+            other = first_of_name.setdefault(pack.name, pack)
+            if other is not pack and other.path != pack.path:
+                # `extends` and report provenance name packs: two packs may not share a name.
+                problems.append(
+                    PackProblem(pack.path.as_posix(), 1, 1,
+                                f"pack name {pack.name!r} is already used by {other.path.as_posix()}; "
+                                "give each pack its own name")
+                )
     ordered: list[RulePack] = []
     state: dict[int, str] = {}
 

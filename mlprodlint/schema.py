@@ -63,6 +63,9 @@ def _describe(error: ValidationError) -> str:
         return f"{where}: {_short(error.instance)} is not one of: {allowed}"
     if validator == "const":
         return f"{where}: must be {error.validator_value!r}, got {_short(error.instance)}"
+    if validator == "pattern":
+        # jsonschema's own message shows the pattern's repr (doubled backslashes).
+        return f"{where}: {_short(error.instance)} does not match '{error.validator_value}'"
     if validator == "format":
         return f"{where}: {_short(error.instance)} is not a valid {error.validator_value}"
     return f"{where}: {error.message if len(error.message) <= 200 else error.message[:197] + '...'}"

@@ -197,7 +197,7 @@ def test_rules_validate_reports_every_error_with_file_and_line(tmp_path: Path) -
     lines = result.stdout.splitlines()
     # Schema errors, an unknown check function and bad arguments in one file, and a second
     # broken file: all reported in one run, sorted, each with file:line:column.
-    assert lines[0] == "broken/a.yaml:3:3: pack.version: '1.0' does not match '^[0-9]+\\\\.[0-9]+\\\\.[0-9]+([-+].*)?$'"
+    assert lines[0] == "broken/a.yaml:3:3: pack.version: '1.0' does not match '^[0-9]+\\.[0-9]+\\.[0-9]+([-+].*)?$'"
     assert lines[1] == "broken/a.yaml:6:5: rules.0: 'title' is a required property"
     assert lines[2].startswith("broken/a.yaml:19:13: rule BRK002: unknown check function 'no_such_check' (known: any_item, ")
     assert lines[3] == "broken/a.yaml:28:65: rule BRK003: bad arguments for min_value: 'high' is not of type 'number'"
@@ -228,3 +228,25 @@ def test_rules_validate_on_a_missing_folder_is_exit_2(tmp_path: Path) -> None:
     result = run_cli(["rules", "validate", "nope"], cwd=tmp_path)
     assert result.exit_code == 2
     assert "rule directory nope does not exist" in result.stderr
+
+
+def test_two_packs_may_not_share_a_name(tmp_path: Path) -> None:
+    pack = """
+    pack: {name: acme-policy, version: 1.0.0}
+    rules:
+      - id: %s
+        name: %s
+        title: Tags
+        area: custom
+        severity: error
+        check: {function: present, args: {path: metadata.tags}}
+        message: "Untagged: {detail}"
+        rationale: Tags route costs.
+        fix: Add metadata.tags.
+    """
+    write(tmp_path / "one" / "a.yaml", pack % ("ACM001", "tags-one"))
+    write(tmp_path / "two" / "b.yaml", pack % ("ACM002", "tags-two"))
+    write(tmp_path / "mlprodlint.yaml", "apiVersion: mlprodlint/v1\nkind: Model\nmetadata: {name: x, lifecycle: experimental}\n")
+    result = run_cli(["check", ".", "--rules-dir", "one", "--rules-dir", "two"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "two/b.yaml:1:1: pack name 'acme-policy' is already used by one/a.yaml; give each pack its own name" in result.stderr

@@ -127,3 +127,18 @@ def test_a_credential_pasted_into_a_waiver_is_never_echoed(tmp_path: Path) -> No
     waived = next(f for f in result.json()["findings"] if f["waived"])
     assert waived["waiver"]["reason"] == "Contact moves to the new paging tool; bot token was [REDACTED]"
     assert waived["waiver"]["approved_by"] == "head-of-ml [REDACTED]"
+
+
+def test_waiver_for_an_engine_rule_is_reported_not_silently_ignored(tmp_path: Path) -> None:
+    result = _lint(
+        tmp_path,
+        """
+  - rule: MPL002
+    reason: The schema is wrong about our tier field, we think.
+    approved_by: head-of-ml@acme.example
+    expires: 2027-01-31
+""",
+    )
+    assert findings_of(result) == {("OWN003", 9), ("WVR003", 12)}
+    message = next(f["message"] for f in result.json()["findings"] if f["rule_id"] == "WVR003")
+    assert message == "waiver names MPL002, an engine rule that cannot be waived"
