@@ -22,6 +22,19 @@ EXAMPLES = REPO_ROOT / "examples"
 TODAY = "2026-11-26"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests' result cache lives in a session folder, never in the user's ~/.cache
+    (subprocesses inherit it through the environment); tests that study the cache set their own."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @dataclass(frozen=True)
 class CliResult:
     exit_code: int
