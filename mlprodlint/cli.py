@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -109,33 +109,41 @@ class LintRun:
     plan: Plan | None = None  # profile, level gate, baseline (cli_platform.py)
 
 
-def _lint(
-    paths: Sequence[Path],
-    select: Sequence[str],
-    ignore: Sequence[str],
-    fail_on: str | None,
-    config_path: Path | None,
-    rules_dir: Sequence[Path],
-    today: str | None,
-    platform: PlatformOptions = PlatformOptions(),
-) -> LintRun:
-    config = _config(config_path)
-    rule_set = cli_perf.load_rules(config, rules_dir)  # through the rule-set cache
+@dataclass(frozen=True)
+class LintOptions:
+    """The options of `_lint_options`, as click passes them."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+    config_path: Path | None = None
+    rules_dir: tuple[Path, ...] = ()
+    today: str | None = None
+
+    @classmethod
+    def take(cls, options: dict[str, Any]) -> "LintOptions":
+        """Remove this dataclass's options from a command's keyword arguments."""
+        return cls(**{f.name: options.pop(f.name) for f in fields(cls)})
+
+
+def _lint(paths: Sequence[Path], lint: LintOptions, platform: PlatformOptions = PlatformOptions()) -> LintRun:
+    config = _config(lint.config_path)
+    rule_set = cli_perf.load_rules(config, lint.rules_dir)  # through the rule-set cache
     selection = Selection(
-        select=_split_refs(select, "--select") or config.select,
-        ignore=_split_refs(ignore, "--ignore") or config.ignore,
+        select=_split_refs(lint.select, "--select") or config.select,
+        ignore=_split_refs(lint.ignore, "--ignore") or config.ignore,
         severity=config.severity,
     )
-    the_plan = plan(platform, config, rule_set, selection, bool(select), bool(ignore))
+    the_plan = plan(platform, config, rule_set, selection, bool(lint.select), bool(lint.ignore))
     selection = the_plan.selection
-    threshold = Severity.parse(fail_on) if fail_on else (the_plan.fail_on or config.fail_on)
+    threshold = Severity.parse(lint.fail_on) if lint.fail_on else (the_plan.fail_on or config.fail_on)
     targets = list(paths) or [Path(".")]
     manifests = changed_manifests(platform, paths, config)
     if manifests is None:
         manifests = discover(targets, config.exclude, config.root)
         require_some(manifests, targets)
     options = EngineOptions(
-        today=_today(today),
+        today=_today(lint.today),
         selection=selection,
         limits=Limits(max_bytes=cli_perf.max_file_size(config.max_file_size)),
         check_options=config.options,
@@ -264,19 +272,14 @@ def check(
     paths: tuple[Path, ...],
     fmt: str | None,
     output: Path | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str | None,
-    config_path: Path | None,
-    rules_dir: tuple[Path, ...],
-    today: str | None,
     output_formats: tuple[str, ...],
     template: Path | None,
     no_color: bool,
-    **platform: Any,
+    **options: Any,
 ) -> None:
     """Lint the manifests under PATHS (default: the current folder)."""
-    run = _lint(paths, select, ignore, fail_on, config_path, rules_dir, today, PlatformOptions.from_kwargs(platform))
+    lint = LintOptions.take(options)
+    run = _lint(paths, lint, PlatformOptions.from_kwargs(options))
     assert run.plan is not None
     if wrote_baseline(run.plan, run.result):
         raise SystemExit(EXIT_OK)
@@ -297,17 +300,12 @@ def report(
     paths: tuple[Path, ...],
     fmt: str | None,
     output: Path | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str | None,
-    config_path: Path | None,
-    rules_dir: tuple[Path, ...],
-    today: str | None,
     output_formats: tuple[str, ...],
     template: Path | None,
+    **options: Any,
 ) -> None:
     """Write a readiness report for the manifests under PATHS (exit 0 once written, whatever it finds)."""
-    run = _lint(paths, select, ignore, fail_on, config_path, rules_dir, today)
+    run = _lint(paths, LintOptions.take(options))
     _emit(run, fmt, "html", output, output_formats, template, False, auto_github=False)
     raise SystemExit(EXIT_OK)
 
