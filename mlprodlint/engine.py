@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .checks.base import CheckContext, Violation
+from .checks.base import CheckContext, NothingToCheck, Violation
 from .checks.registry import lookup
 from .checks.secrets import redact
 from .core_rules import (
@@ -137,7 +137,7 @@ class _ManifestRun:
         line, column = self.loaded.position(violation.pointer)
         return self.finding(rule, line, column, violation.detail, violation.pointer)
 
-    def record(self, rule: Rule, status: Status, findings: Sequence[Finding] = ()) -> None:
+    def record(self, rule: Rule, status: Status, findings: Sequence[Finding] = (), reason: str = "") -> None:
         self.findings.extend(findings)
         self.results.append(
             RuleResult(
@@ -148,6 +148,7 @@ class _ManifestRun:
                 severity=self.options.selection.severity_of(rule),
                 status=status,
                 findings=tuple(findings),
+                reason=reason,
             )
         )
 
@@ -185,13 +186,20 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
     )
     rule_findings: dict[str, list[Finding]] = {}
     applicable: dict[str, bool] = {}
+    nothing_reason: dict[str, str] = {}
     pack_rules = [rule for rule in rule_set.rules if selection.includes(rule.id)]
     for rule in pack_rules:
         if not rule.applies_when.holds_for(data):
             applicable[rule.id] = False
             continue
+        outcome = _run_check(rule, context, loaded)
+        violations = [item for item in outcome if isinstance(item, Violation)]
+        if not violations and outcome:  # only NothingToCheck: the rule examined nothing
+            applicable[rule.id] = False
+            nothing_reason[rule.id] = redact(outcome[0].reason)
+            continue
         applicable[rule.id] = True
-        rule_findings[rule.id] = [run.from_violation(rule, v) for v in _run_check(rule, context, loaded)]
+        rule_findings[rule.id] = [run.from_violation(rule, v) for v in violations]
 
     # Only pack rules can be waived: the engine's own rules (an unreadable or invalid manifest,
     # the waiver bookkeeping itself) guard the waiver mechanism and are never suppressed.
@@ -225,7 +233,7 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
 
     for rule in pack_rules:
         if not applicable[rule.id]:
-            run.record(rule, Status.NOT_APPLICABLE)
+            run.record(rule, Status.NOT_APPLICABLE, reason=nothing_reason.get(rule.id) or f"applies only when {rule.applies_when.describe()}")
             continue
         found = rule_findings[rule.id]
         active_waiver = active.get(rule.id)
@@ -264,15 +272,15 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
     return run.findings, run.results
 
 
-def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> list[Violation]:
+def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> list[Violation | NothingToCheck]:
     spec = lookup(rule.check)
     if spec is None:  # the loader resolves every function; this only guards plugin removal
         raise CheckCrashed(f"rule {rule.id}: check function {rule.check!r} is not registered")
     try:
         violations = list(spec.function(context, **rule.args))
         for item in violations:  # plugins are typed by convention only; check the contract here
-            if not isinstance(item, Violation):
-                raise TypeError(f"returned {type(item).__name__}, not a Violation")
+            if not isinstance(item, (Violation, NothingToCheck)):
+                raise TypeError(f"returned {type(item).__name__}, not a Violation or NothingToCheck")
         return violations
     except MlprodlintError:
         raise

@@ -67,6 +67,8 @@ class RuleResult:
     severity: Severity
     status: Status
     findings: tuple[Finding, ...] = ()
+    # Why a rule is not_applicable ("no DPIA declared", "blocked by ALR001"); empty otherwise.
+    reason: str = ""
     waiver_reason: str = ""
     waiver_approved_by: str = ""
     waiver_expires: str = ""

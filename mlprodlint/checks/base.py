@@ -27,6 +27,17 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class NothingToCheck:
+    """Yielded by a check that found nothing to examine (no DPIA declared, no catalog found).
+
+    The rule is then `not_applicable` with this reason instead of a vacuous `pass`; a check that
+    yields any Violation fails whatever else it yields.
+    """
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class CheckContext:
     manifest: Mapping[str, Any]
     manifest_path: Path
@@ -42,8 +53,9 @@ class CheckContext:
 
 
 # A check takes the context positionally and the rule's `args` as keyword arguments (validated
-# against CheckSpec.args_schema before the first call), and yields Violations.
-CheckFunction: TypeAlias = Callable[Concatenate[CheckContext, ...], Iterable[Violation]]
+# against CheckSpec.args_schema before the first call), and yields Violations (or NothingToCheck
+# when there was nothing to examine).
+CheckFunction: TypeAlias = Callable[Concatenate[CheckContext, ...], Iterable["Violation | NothingToCheck"]]
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ def result_data(result: RuleResult) -> dict[str, Any]:
         "status": result.status.value,
         "findings": len(result.findings),
     }
+    if result.reason:
+        data["reason"] = result.reason
     if result.waiver_reason:
         data["waiver"] = {
             "reason": result.waiver_reason,
