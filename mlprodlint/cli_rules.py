@@ -10,6 +10,7 @@ import click
 
 from .config import Config, find_config, load_config
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from .findings import ALL_AREAS
 from .rules import RuleSet
 
 SCHEMA_KINDS = {
@@ -17,8 +18,7 @@ SCHEMA_KINDS = {
     "rule": "rule.schema.json",
     "config": "config.schema.json",
 }
-AREAS = ("ownership", "sla", "monitoring", "alerting", "governance", "compliance", "security",
-         "evidence", "custom", "manifest", "waivers")
+AREAS = ALL_AREAS
 
 
 def load_settings(config_path: Path | None) -> Config:
