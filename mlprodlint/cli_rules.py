@@ -11,6 +11,7 @@ import click
 from .cli_options import config_option, rules_dir_option
 from .config import Config, load_settings
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from .findings import ALL_AREAS
 from .rules import RuleSet
 
 SCHEMA_KINDS = {
@@ -18,8 +19,7 @@ SCHEMA_KINDS = {
     "rule": "rule.schema.json",
     "config": "config.schema.json",
 }
-AREAS = ("ownership", "sla", "monitoring", "alerting", "governance", "compliance", "security",
-         "evidence", "custom", "manifest", "waivers")
+AREAS = ALL_AREAS
 
 
 def configured_rule_set(config: Config, extra_dirs: Sequence[Path] = ()) -> RuleSet:
