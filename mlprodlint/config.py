@@ -55,6 +55,14 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def load_settings(config_path: Path | None) -> Config:
+    """The configuration a command runs with: the file named by --config, else the nearest one."""
+    if config_path is not None:
+        return load_config(config_path)
+    found = find_config(Path.cwd())
+    return load_config(found) if found is not None else Config()
+
+
 def _has_tool_table(pyproject: Path) -> bool:
     try:
         text = pyproject.read_text(encoding="utf-8")

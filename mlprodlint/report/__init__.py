@@ -29,8 +29,6 @@ class ReportContext:
     fail_on: Severity = Severity.ERROR
     color: bool = False
     rules: Mapping[str, Rule] = field(default_factory=dict)
-    generated_at: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
     provenance: Any = None  # a provenance.Provenance when a format needs one (see NEEDS_PROVENANCE)
 
 
