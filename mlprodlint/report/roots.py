@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from ..findings import RunResult
+from ..git import repo_root
 
 # The CI systems' names for the checkout folder, in the order they are trusted.
 WORKSPACE_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
@@ -49,13 +50,6 @@ class SourceRoot:
         return Path(self.root).as_uri().rstrip("/") + "/"
 
 
-def _git_root(start: Path) -> Path | None:
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -72,7 +66,8 @@ def find_root(target: Path, environ: Mapping[str, str], cwd: Path | None = None)
             workspace = Path(os.path.realpath(here / value))
             if _inside(start, workspace):
                 return SourceRoot(str(workspace), str(here))
-    root = _git_root(start) or here
+    found = repo_root(start)
+    root = Path(os.path.realpath(found)) if found is not None else here
     return SourceRoot(str(root), str(here))
 
 
