@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, keys_for, options_fingerprint, repo_snapshot, rule_set_fingerprint
+from .checks.evidence_git import HISTORY_CHECKS
 from .checks.registry import BUILTIN_CHECKS
 from .engine import EngineOptions, find_repo_root, lint_one, merge_results
 from .findings import RunResult
@@ -27,6 +28,7 @@ Outcome = tuple[Any, Any, Any]
 
 _worker_rule_set: RuleSet | None = None
 _worker_options: EngineOptions | None = None
+_worker_facts: RepoFactsCache | None = None
 
 
 def auto_jobs(pending: int) -> int:
@@ -34,17 +36,26 @@ def auto_jobs(pending: int) -> int:
     return max(1, min(cpus, pending // MIN_PER_PROCESS))
 
 
-def _init_worker(rule_set: RuleSet, options: EngineOptions) -> None:
+def _init_worker(rule_set: RuleSet, options: EngineOptions, facts: RepoFactsCache) -> None:
     # Ctrl-C reaches the whole process group; only the parent handles it (exit 130, no output).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _worker_rule_set, _worker_options
-    _worker_rule_set, _worker_options = rule_set, options
+    global _worker_rule_set, _worker_options, _worker_facts
+    _worker_rule_set, _worker_options, _worker_facts = rule_set, options, facts
 
 
 def _lint_chunk(paths: Sequence[Path]) -> list[Outcome]:
-    assert _worker_rule_set is not None and _worker_options is not None
-    facts = RepoFactsCache()  # shared by the manifests of one chunk, like lint_paths does
-    return [lint_one(path, _worker_rule_set, _worker_options, facts) for path in paths]
+    assert _worker_rule_set is not None and _worker_options is not None and _worker_facts is not None
+    return [lint_one(path, _worker_rule_set, _worker_options, _worker_facts) for path in paths]
+
+
+def _shared_facts(paths: Sequence[Path], rule_set: RuleSet, options: EngineOptions) -> RepoFactsCache:
+    """Facts every worker starts from: git history is read here, once per repository, when a
+    selected rule reads it (each worker would otherwise read it again for each chunk)."""
+    facts = RepoFactsCache()
+    if any(rule.check in HISTORY_CHECKS and options.selection.includes(rule.id) for rule in rule_set.rules):
+        for root in sorted({find_repo_root(path.parent) for path in paths}):
+            facts.for_root(root).history()
+    return facts
 
 
 def _chunks(paths: Sequence[Path], jobs: int) -> list[list[Path]]:
@@ -66,7 +77,8 @@ def _lint_pending(paths: Sequence[Path], rule_set: RuleSet, options: EngineOptio
     # multiprocessing.Pool rather than ProcessPoolExecutor: on Ctrl-C its terminate() stops our
     # workers cleanly, whereas a terminated executor's management thread prints a traceback
     # (InvalidStateError on cancelled futures, Python 3.11).
-    with context.Pool(jobs, initializer=_init_worker, initargs=(rule_set, options)) as pool:
+    facts = _shared_facts(paths, rule_set, options)
+    with context.Pool(jobs, initializer=_init_worker, initargs=(rule_set, options, facts)) as pool:
         outcomes: list[Outcome] = []
         for chunk in pool.imap(_lint_chunk, _chunks(paths, jobs)):
             outcomes.extend(chunk)

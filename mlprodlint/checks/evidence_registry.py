@@ -1,4 +1,4 @@
-"""The evidence check functions (issue 4): their specs, with the code imported on first call.
+"""The evidence check functions: their specs, with the code imported on first call.
 
 The evidence modules compile many regular expressions and pull in subprocess; importing them only
 when a rule actually runs keeps `mlprodlint --help` and runs without evidence rules fast.
