@@ -40,6 +40,7 @@ try:
         render_all,
         write_report,
     )
+    from .report.roots import find_root
     from .rules import RuleSet
     from .cli_options import OutputOptions, RunRequest, run_options
     from .cli_platform import (
@@ -136,6 +137,7 @@ def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool 
         color=out.color and main_path is None,
         rules={rule.id: rule for rule in (*CORE_RULES, *run.rule_set.rules)},
         provenance=provenance,
+        source_root=find_root(run.targets[0], os.environ),
     )
     rendered = render_all(run.result, requests, context)
     for request, _ in rendered:

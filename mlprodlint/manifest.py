@@ -520,3 +520,45 @@ def display_path_for(path: Path, base: Path | None = None) -> str:
     except ValueError:
         relative = str(path)
     return Path(relative).as_posix()
+
+
+def parse_documents(text: str, path: Path, display_path: str, limits: Limits) -> tuple[LoadedManifest, ...]:
+    """Every non-empty document of a YAML stream (Kubernetes bundles, Backstage catalogs).
+
+    One scanner reads the whole stream, so the token budget covers all documents together, and
+    the node budget is shared the same way. Positions are those of the stream. A stream-level
+    problem (syntax error, budget) returns a single failed document carrying it; a document whose
+    top level is not a mapping is a failed document at its position.
+    """
+
+    def failed(problem: LoadProblem) -> tuple[LoadedManifest, ...]:
+        return (LoadedManifest(path, display_path, None, problems=(problem,)),)
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Scanner = _scanner_for(limits.max_depth, limits.max_tokens)
+    documents: list[LoadedManifest] = []
+    nodes = 0
+    try:
+        for root in yaml.compose_all(text):
+            if root is None or (isinstance(root, ScalarNode) and str(root.tag) == _STD + "null"):
+                continue
+            converter = _Converter(limits, yaml.constructor)
+            converter.nodes = nodes
+            data = converter.convert(root, "", 0)
+            nodes = converter.nodes
+            if not isinstance(data, dict):
+                line, column = _position(root)
+                message = f"document top level must be a mapping of keys, not a {json_type_name(data)}"
+                documents.append(
+                    LoadedManifest(path, display_path, None, problems=(LoadProblem("MPL001", message, line, column),))
+                )
+                continue
+            converter.positions[""] = _position(root)
+            documents.append(LoadedManifest(path, display_path, data, converter.positions, tuple(converter.problems)))
+    except _BudgetExceeded as exceeded:
+        return failed(LoadProblem("MPL003", exceeded.reason, exceeded.line, exceeded.column, exceeded.pointer))
+    except YAMLError as error:
+        return failed(_yaml_error_problem(error, text))
+    except RecursionError:
+        return failed(LoadProblem("MPL003", f"manifest is nested deeper than {limits.max_depth} levels"))
+    return tuple(documents)
