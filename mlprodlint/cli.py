@@ -40,6 +40,7 @@ try:
         render_all,
         write_report,
     )
+    from .report.roots import find_root
     from .rules import RuleSet
     from .cli_options import OutputOptions, RunRequest, run_options
     from .cli_platform import (
@@ -66,14 +67,16 @@ class LintRun:
 
 
 def _rule_set(request: RunRequest) -> RuleSet:
-    """The configured rule set (built-in, installed packs, folders: config then flags), cached."""
-    from .cache import Cache, default_folder, load_rule_set_cached
+    """The configured rule set (built-in, installed packs, folders: config then flags).
+
+    Not cached: built-in packs load from their validated snapshot (rules/_snapshot.json) in a
+    few milliseconds, less than reading a cache entry would save.
+    """
     from .packs import PackRequest, load
 
     config = request.config
     packs = PackRequest(names=config.packs, folders=(*config.rules_dirs, *request.rules_dirs), builtin=config.builtin)
-    cache = Cache(default_folder(config.root)) if request.perf.cache else None
-    return load_rule_set_cached(packs, cache, load)
+    return load(packs)
 
 
 def _lint(request: RunRequest) -> LintRun:
@@ -134,6 +137,7 @@ def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool 
         color=out.color and main_path is None,
         rules={rule.id: rule for rule in (*CORE_RULES, *run.rule_set.rules)},
         provenance=provenance,
+        source_root=find_root(run.targets[0], os.environ),
     )
     rendered = render_all(run.result, requests, context)
     for request, _ in rendered:

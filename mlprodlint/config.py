@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .findings import Severity
+from .git import repo_root
 from .schema import validate
 
 CONFIG_FILE = ".mlprodlint.toml"
@@ -41,6 +42,7 @@ class Config:
 def find_config(start: Path) -> Path | None:
     """The nearest .mlprodlint.toml, or pyproject.toml with a [tool.mlprodlint] table."""
     start = start.resolve()
+    top = repo_root(start)  # do not pick up settings from outside the repository
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
@@ -48,8 +50,8 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / PYPROJECT
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
-        if (folder / ".git").exists():
-            break  # do not pick up settings from outside the repository
+        if folder == top:
+            break
     return None
 
 

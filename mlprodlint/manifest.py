@@ -15,7 +15,7 @@ Position = tuple[int, int]  # 1-based line and column
 
 __all__ = [
     "Limits", "LoadProblem", "LoadedManifest", "Position", "display_path_for", "escape_pointer_token",
-    "json_type_name", "load_manifest", "parse_text", "read_text",
+    "json_type_name", "load_manifest", "parse_documents", "parse_text", "read_text",
 ]
 
 # The hint a manifest's size problem carries: where the limit is set.
@@ -93,3 +93,27 @@ def display_path_for(path: Path, base: Path | None = None) -> str:
     except ValueError:
         relative = str(path)
     return Path(relative).as_posix()
+
+
+def parse_documents(text: str, path: Path, display_path: str, limits: Limits) -> tuple[LoadedManifest, ...]:
+    """Every non-empty document of a YAML stream (Kubernetes bundles, Backstage catalogs).
+
+    One event and node budget covers all documents together. Positions are those of the stream;
+    each document's root pointer is where it begins. A stream-level problem (syntax error, budget)
+    returns a single failed document carrying it; a document whose top level is not a mapping is
+    a failed document at its position.
+    """
+    documents = yamlsafe.parse_documents(text, limits)
+    if len(documents) == 1 and documents[0].problems and documents[0].problems[0].code == "empty":
+        return ()  # no document at all: the caller words "empty"
+    out: list[LoadedManifest] = []
+    for document in documents:
+        if document.data is None:
+            out.append(LoadedManifest(path, display_path, None, problems=tuple(word(p) for p in document.problems)))
+        elif not isinstance(document.data, dict):
+            message = f"document top level must be a mapping of keys, not a {json_type_name(document.data)}"
+            out.append(LoadedManifest(path, display_path, None, problems=(LoadProblem("MPL001", message, *document.start),)))
+        else:
+            positions = {**document.positions, "": document.start}
+            out.append(LoadedManifest(path, display_path, document.data, positions, tuple(word(p) for p in document.problems)))
+    return tuple(out)
