@@ -318,5 +318,8 @@ def merge_results(
 
 
 def lint_paths(manifest_paths: Iterable[Path], rule_set: RuleSet, options: EngineOptions) -> RunResult:
+    from . import doccache
+
+    doccache.begin_run()  # files may have changed since this process's last run
     repo_facts = RepoFactsCache()  # git and CODEOWNERS are read once per repository, lazily
     return merge_results((lint_one(path, rule_set, options, repo_facts) for path in manifest_paths), rule_set)
