@@ -285,7 +285,7 @@ def check(
         raise SystemExit(EXIT_OK)
     _emit(run, fmt, "text", output, output_formats, template, _use_color(no_color))
     below_level = level_gate_fails(run.plan, run.result, run.rule_set, run.threshold)
-    raise SystemExit(EXIT_FINDINGS if run.result.failing(run.threshold) or below_level else EXIT_OK)
+    raise SystemExit(EXIT_FINDINGS if not run.result.summary(run.threshold).passed or below_level else EXIT_OK)
 
 
 @cli.command()

@@ -1,8 +1,8 @@
 """Lint many manifests: cached outcomes first, the rest serially or over a process pool.
 
 Each manifest is linted by `engine.lint_one` and the outcomes are merged by
-`engine.merge_results`, the same two steps `engine.lint_paths` takes, so the result is identical
-(and identically ordered) whatever the number of processes and whatever came from the cache.
+`engine.merge_results`, so the result is identical (and identically ordered) whatever the number
+of processes and whatever came from the cache.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .rules import RuleSet
 # Below this many manifests to lint, starting processes costs more than it saves.
 MIN_PER_PROCESS = 8
 
-Outcome = tuple[Any, Any, Any]
+Outcome = tuple[Any, Any]  # (ManifestSummary, rule results) from engine.lint_one
 
 _worker_rule_set: RuleSet | None = None
 _worker_options: EngineOptions | None = None
@@ -43,7 +43,7 @@ def _init_worker(rule_set: RuleSet, options: EngineOptions) -> None:
 
 def _lint_chunk(paths: Sequence[Path]) -> list[Outcome]:
     assert _worker_rule_set is not None and _worker_options is not None
-    facts = RepoFactsCache()  # shared by the manifests of one chunk, like lint_paths does
+    facts = RepoFactsCache()  # shared by the manifests of one chunk (git is read once per repository)
     return [lint_one(path, _worker_rule_set, _worker_options, facts) for path in paths]
 
 
@@ -80,7 +80,7 @@ def lint_many(
     jobs: int = 0,
     cache: Cache | None = None,
 ) -> RunResult:
-    """Like `engine.lint_paths`; `jobs` 0 picks a process count, 1 stays in this process."""
+    """Lint every manifest; `jobs` 0 picks a process count, 1 stays in this process."""
     outcomes: list[Outcome | None] = [None] * len(paths)
     keys: list[str | None] = [None] * len(paths)
     # A plugin's check code lives in another distribution the key does not cover (as for the
