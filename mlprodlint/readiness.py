@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .findings import Finding, RuleResult, RunResult, Severity, Status
+from .findings import SCORED_AREAS, Finding, RuleResult, RunResult, Severity, Status
 
-AREAS = ("ownership", "sla", "monitoring", "alerting", "governance", "compliance", "security")
+AREAS = SCORED_AREAS
 LEVELS = ("bronze", "silver", "gold")
 WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
