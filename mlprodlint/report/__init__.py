@@ -48,6 +48,7 @@ _FORMATTERS: dict[str, tuple[str, str]] = {
     "junit": ("junit", "render"),
     "github": ("github", "render"),
     "gitlab": ("gitlab", "render"),
+    "comment": ("comment", "render"),
 }
 
 
