@@ -189,7 +189,7 @@ def check(request: RunRequest) -> None:
         raise SystemExit(EXIT_OK)
     _emit(run, request.output, "text")
     below_level = level_gate_fails(run.plan, run.result, run.rule_set, run.threshold)
-    raise SystemExit(EXIT_FINDINGS if run.result.failing(run.threshold) or below_level else EXIT_OK)
+    raise SystemExit(EXIT_FINDINGS if not run.result.summary(run.threshold).passed or below_level else EXIT_OK)
 
 
 @cli.command()

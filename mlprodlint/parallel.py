@@ -1,8 +1,8 @@
 """Lint many manifests: cached outcomes first, the rest serially or over a process pool.
 
 Each manifest is linted by `engine.lint_one` and the outcomes are merged by
-`engine.merge_results`, the same two steps `engine.lint_paths` takes, so the result is identical
-(and identically ordered) whatever the number of processes and whatever came from the cache.
+`engine.merge_results`, so the result is identical (and identically ordered) whatever the number
+of processes and whatever came from the cache.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .rules import RuleSet
 # Below this many manifests to lint, starting processes costs more than it saves.
 MIN_PER_PROCESS = 8
 
-Outcome = tuple[Any, Any, Any]
+Outcome = tuple[Any, Any]  # (ManifestSummary, rule results) from engine.lint_one
 
 _worker_rule_set: RuleSet | None = None
 _worker_options: EngineOptions | None = None
@@ -107,7 +107,7 @@ def lint_many(
     jobs: int = 0,
     cache: Cache | None = None,
 ) -> RunResult:
-    """Like `engine.lint_paths`; `jobs` 0 picks a process count, 1 stays in this process."""
+    """Lint every manifest; `jobs` 0 picks a process count, 1 stays in this process."""
     doccache.begin_run()  # files may have changed since this process's last run
     outcomes: list[Outcome | None] = [None] * len(paths)
     keys: list[str | None] = [None] * len(paths)
