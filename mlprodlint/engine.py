@@ -268,7 +268,7 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
             continue
         found = waiver_findings[rule.id]
         status = Status.FAIL if found else (Status.PASS if waivers else Status.NOT_APPLICABLE)
-        run.record(rule, status, found)
+        run.record(rule, status, found, reason="" if waivers else "no waivers declared")
     return run.findings, run.results
 
 

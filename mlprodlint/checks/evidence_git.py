@@ -2,7 +2,8 @@
 
 The plain age of a sign-off is the `date_within` rules' job (SEC002, GOV007); this check only
 compares a sign-off's date with the newest commit touching the model's `metadata.paths`. Without
-git (no binary, not a repository, no commits) it finds nothing.
+git (no binary, not a repository, no commits) it has nothing to compare: the rule is then
+not_applicable with that reason, never a pass.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..repo_facts import RepoFacts
-from .base import CheckContext, Violation
+from .base import CheckContext, NothingToCheck, Violation
 from .fieldpath import first, resolve
 from .fields import parse_date
 
@@ -36,12 +37,13 @@ def _container(data: Any, pointer: str) -> Any:
     return node
 
 
-def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | None = None) -> Iterator[Violation]:
+def signoff_after_code_change(
+    ctx: CheckContext, /, path: str, group_by: str | None = None
+) -> Iterator[Violation | NothingToCheck]:
     declared = first(ctx.manifest, "metadata.paths")
-    if not isinstance(declared, list):
-        return
-    code_paths = [p for p in declared if isinstance(p, str) and p.strip()]
+    code_paths = [p for p in declared if isinstance(p, str) and p.strip()] if isinstance(declared, list) else []
     if not code_paths:
+        yield NothingToCheck("no metadata.paths declared, so no code to compare the sign-off with")
         return
     dated: list[tuple[str, str, dt.date, Any]] = []
     for match in resolve(ctx.manifest, path):
@@ -53,9 +55,15 @@ def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | N
                 group = None  # a schema error (MPL002); unhashable, so judged on its own
             dated.append((match.pointer, match.display, date, group))
     if not dated:
+        yield NothingToCheck(f"no dated sign-off at {path}")
         return
-    change = _facts(ctx).last_change(code_paths)  # git runs here, once per repository
+    facts = _facts(ctx)
+    change = facts.last_change(code_paths)  # git runs here, once per repository
     if change is None:
+        yield NothingToCheck(
+            "no commit touches " + ", ".join(code_paths) if facts.history()
+            else "no git history to compare the sign-off with"
+        )
         return
     commit, file = change
     newest: dict[Any, dt.date] = {}
