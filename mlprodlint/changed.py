@@ -24,13 +24,13 @@ from .errors import UsageError
 from .manifest import Limits, load_manifest
 
 
-def _git(args: Sequence[str], cwd: Path) -> str:
+def _git(args: Sequence[str], cwd: Path, option: str = "--diff") -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
     except FileNotFoundError:
-        raise UsageError("--diff needs git, which is not installed") from None
+        raise UsageError(f"{option} needs git, which is not installed") from None
     if done.returncode != 0:
-        raise UsageError(f"--diff: git {' '.join(args)} failed: {done.stderr.strip() or done.returncode}")
+        raise UsageError(f"{option}: git {' '.join(args)} failed: {done.stderr.strip() or done.returncode}")
     return done.stdout
 
 
@@ -41,6 +41,16 @@ def git_changed_files(rev: str, cwd: Path) -> set[Path]:
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
     names = _git(["diff", "--name-only", "-z", rev, "--"], cwd).split("\0")
     names += _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0")
+    return {_normal(top / name) for name in names if name}
+
+
+def git_staged_files(cwd: Path) -> set[Path]:
+    """Every path the index changes against HEAD, absolute: added, modified and deleted files,
+    and both sides of a rename (`--no-renames`), because pre-commit passes hooks only the files
+    that still exist. Before the first commit every staged file counts; outside a git repository
+    this is a usage error (exit 2)."""
+    top = Path(_git(["rev-parse", "--show-toplevel"], cwd, "--staged").strip())
+    names = _git(["diff", "--cached", "--name-only", "--no-renames", "-z", "--"], top, "--staged").split("\0")
     return {_normal(top / name) for name in names if name}
 
 
@@ -130,7 +140,7 @@ def affected(changed: Iterable[Path], candidates: Sequence[Path], repo_root: Pat
 
 def select(
     targets: Sequence[Path], diff: str | None, exclude: Sequence[str], exclude_root: Path,
-    repo_root: Path, limits: Limits,
+    repo_root: Path, limits: Limits, staged: bool = False,
 ) -> list[Path]:
     """Manifests to lint in changed-files mode.
 
@@ -143,5 +153,7 @@ def select(
         candidates = discover(list(targets) or [Path(".")], exclude, exclude_root)
     else:
         changed = {_normal(p) for p in targets}
+        if staged:
+            changed |= git_staged_files(Path.cwd())
         candidates = discover([repo_root], exclude, exclude_root)
     return affected(changed, candidates, repo_root, limits)

@@ -31,6 +31,7 @@ def platform_options(function: Any) -> Any:
         click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings in this baseline file and exit 0."),
         click.option("--diff", "diff_rev", metavar="REV", help="Lint only manifests affected by changes since git REV (plus untracked files)."),
         click.option("--changed-files", is_flag=True, help="PATHS are changed files (pre-commit's list): lint the manifests they affect."),
+        click.option("--staged", is_flag=True, help="Add git's staged changes, deletions included, to the changed files (pre-commit hook)."),
     )):
         function = option(function)
     return function
@@ -44,15 +45,19 @@ class PlatformOptions:
     write_baseline: Path | None = None
     diff_rev: str | None = None
     changed_files: bool = False
+    # Staged changes (`git diff --cached`) count as changed files: pre-commit never passes a
+    # deleted file to a hook, yet deleting a manifest's model card must be caught at commit time.
+    staged: bool = False
 
     @classmethod
     def from_kwargs(cls, kwargs: Mapping[str, Any]) -> "PlatformOptions":
         options = cls(**{k: kwargs.get(k) for k in ("profile", "require_level", "baseline", "write_baseline", "diff_rev")},
-                      changed_files=bool(kwargs.get("changed_files")))
+                      changed_files=bool(kwargs.get("changed_files")) or bool(kwargs.get("staged")),
+                      staged=bool(kwargs.get("staged")))
         if options.baseline is not None and options.write_baseline is not None:
             raise UsageError("--baseline and --write-baseline exclude each other (rewrite the baseline with --write-baseline alone)")
         if options.diff_rev is not None and options.changed_files:
-            raise UsageError("--diff and --changed-files exclude each other")
+            raise UsageError("--diff excludes --changed-files and --staged")
         return options
 
 
@@ -93,7 +98,8 @@ def manifests(options: PlatformOptions, targets: Sequence[Path], config: Config)
     from .engine import find_repo_root
 
     found = select(targets, options.diff_rev, config.exclude, config.root,
-                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=config.max_file_size))
+                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=config.max_file_size),
+                   staged=options.staged)
     if not found:
         click.echo("mlprodlint: no manifest is affected by the changed files", err=True)
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from .base import CheckContext, NothingToCheck, Violation
 from .evidence_markdown import anchors, has_anchor, is_lorem, placeholder_sections, prose_words
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
@@ -14,6 +15,16 @@ def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Ref
         for match in resolve(ctx.manifest, field_path):
             if match.present and isinstance(match.value, str) and not is_empty(match.value):
                 yield match, resolve_reference(match.value, ctx.manifest_dir, ctx.repo_root)
+
+
+def _blank(path: Path) -> bool:
+    """True for a file with nothing but white space in its first 4 KiB (and no more after)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+            return not head.strip() and not handle.read(1)
+    except OSError:
+        return False
 
 
 def _declared(paths: list[str]) -> str:
@@ -39,6 +50,10 @@ def references_exist(
             continue
         if not ref.path.is_file():
             yield Violation(match.pointer, f"{match.display} points at {shown}, which does not exist")
+            continue
+        if _blank(ref.path):
+            # An emptied file (a commit that truncates the model card) is no evidence either.
+            yield Violation(match.pointer, f"{match.display} points at {shown}, which is empty")
             continue
         if check_anchors and ref.anchor and ref.is_markdown:
             text = read_doc(ref.path)
