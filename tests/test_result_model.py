@@ -295,3 +295,16 @@ def test_a_finding_in_another_file_makes_its_manifest_not_ready(tmp_path: Path) 
     document = lint_json(tmp_path / "svc", "--select", "ALR042", cwd=tmp_path).json()
     assert [(f["rule_id"], f["path"]) for f in document["findings"]] == [("ALR042", "svc/alerts.yaml")]
     assert document["readiness"][0]["verdict"] == "not ready"
+
+
+def test_json_level_and_level_gate_agree_and_never_claim_beyond_the_rules_that_ran(tmp_path: Path) -> None:
+    _repo(tmp_path, MANIFEST.replace("  team: ", "  oncall: pd/pricing\n  escalation: pd/eng\n  business_owner: ana@acme.example\n  team: "))
+    # XRM006 (bronze) passes once the alert has a runbook; every bronze and silver rule then passes.
+    manifest = tmp_path / "svc" / "mlprodlint.yaml"
+    manifest.write_text(manifest.read_text() + "      runbook: https://runbooks.acme.example/pricing\n")
+    full = lint_json(tmp_path / "svc", *SELECT, cwd=tmp_path).json()["readiness"][0]
+    assert (full["verdict"], full["level"]) == ("ready", "silver")  # no gold rule ran: silver at most
+    bronze = run_cli(["check", "svc", *SELECT, "--today", TODAY, "--profile", "bronze", "--format", "json",
+                      "--require-level", "bronze"], cwd=tmp_path)
+    assert bronze.json()["readiness"][0]["level"] == "bronze"
+    assert bronze.stderr.splitlines()[-1] == "  svc/mlprodlint.yaml: reached bronze (ok)"
