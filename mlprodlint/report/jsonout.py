@@ -6,11 +6,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding, RuleResult, RunResult
+from ..findings import Finding, RuleResult, RunResult, WaiverNote
 from ..readiness import Readiness
 from . import ReportContext
 
 JSON_FORMAT_VERSION = "1.0"
+
+
+def waiver_data(waiver: WaiverNote) -> dict[str, str]:
+    return {"reason": waiver.reason, "approved_by": waiver.approved_by, "expires": waiver.expires}
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
@@ -27,12 +31,8 @@ def finding_data(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "waived": finding.waived,
     }
-    if finding.waived:
-        data["waiver"] = {
-            "reason": finding.waiver_reason,
-            "approved_by": finding.waiver_approved_by,
-            "expires": finding.waiver_expires,
-        }
+    if finding.waiver is not None:
+        data["waiver"] = waiver_data(finding.waiver)
     return data
 
 
@@ -51,12 +51,8 @@ def result_data(result: RuleResult) -> dict[str, Any]:
         data["baselined"] = baselined
     if result.reason:
         data["reason"] = result.reason
-    if result.waiver_reason:
-        data["waiver"] = {
-            "reason": result.waiver_reason,
-            "approved_by": result.waiver_approved_by,
-            "expires": result.waiver_expires,
-        }
+    if result.waiver is not None:
+        data["waiver"] = waiver_data(result.waiver)
     return data
 
 

@@ -80,13 +80,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _outcome(result: RuleResult, rule: Rule | None) -> dict[str, Any]:
-    waiver = None
-    if result.status is Status.WAIVED:
-        waiver = {
-            "reason": result.waiver_reason,
-            "approved_by": result.waiver_approved_by,
-            "expires": result.waiver_expires,
-        }
+    note = result.waiver
+    waiver = None if note is None else {"reason": note.reason, "approved_by": note.approved_by, "expires": note.expires}
     return {
         "rule_id": result.rule_id,
         "rule_name": result.rule_name,
