@@ -175,7 +175,22 @@ def test_history_read_is_bounded_and_a_timeout_is_announced(tmp_path: Path, monk
     # The newest commit is known even from a cut history; an older path is "cannot tell".
     assert history.last_change(["README.md"]).commit is not None
     assert history.last_change(["src/"]) == repo_facts.LastChange(unknown="history cut at 1 commits")
-    monkeypatch.setattr(repo_facts, "GIT_TIMEOUT_SECONDS", 0.0001)
+    # A git that prints the newest commit, then hangs: what arrived before the timeout is kept.
+    fake = tmp_path / "bin" / "git"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\n"
+        "printf '\\036%s\\000%s\\n\\nREADME.md\\n' " + "a" * 40 + " 2026-02-10T09:00:00+00:00\n"
+        "printf '\\036%s\\000%s\\n\\nsrc/model.py\\n' " + "b" * 40 + " 2026-01-10T09:00:00+00:00\n"
+        f"exec {shutil.which('sleep')} 30\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    monkeypatch.setattr(repo_facts, "GIT_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(repo_facts, "MAX_COMMITS", 1000)
     timed_out = repo_facts.read_history(repo)
-    assert timed_out.incomplete.startswith("git log timed out after")
-    assert timed_out.last_change(["src/"]).unknown == timed_out.incomplete
+    assert timed_out.incomplete == "git log timed out after 1 s"
+    assert [c.sha for c in timed_out.commits] == ["a" * 40]  # the last, perhaps partial, record is dropped
+    assert timed_out.last_change(["README.md"]).file == "README.md"
+    assert timed_out.last_change(["src/"]) == repo_facts.LastChange(unknown="git log timed out after 1 s")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Finding, RuleResult, RunResult
-from ..readiness import Readiness, assess
+from ..readiness import Readiness
 from . import ReportContext
 
 JSON_FORMAT_VERSION = "1.1"
@@ -44,8 +44,11 @@ def result_data(result: RuleResult) -> dict[str, Any]:
         "area": result.area,
         "severity": result.severity.label,
         "status": result.status.value,
-        "findings": len(result.findings),
+        "findings": sum(1 for f in result.findings if not f.baselined),
     }
+    baselined = len(result.findings) - data["findings"]
+    if baselined:
+        data["baselined"] = baselined
     if result.reason:
         data["reason"] = result.reason
     if result.waiver_reason:
@@ -62,10 +65,11 @@ def readiness_data(readiness: Readiness) -> dict[str, Any]:
         "path": readiness.path,
         "verdict": readiness.verdict,
         "level": readiness.level or None,
-        "score": readiness.score,
+        "score": readiness.score,  # None (null) when no rule was evaluated
         "areas": {
             a.area: {"score": a.percent, "earned": a.earned, "possible": a.possible, "passed": a.passed,
-                     "failed": a.failed, "waived": a.waived, "not_applicable": a.not_applicable}
+                     "failed": a.failed, "waived": a.waived, "baselined": a.baselined,
+                     "not_applicable": a.not_applicable}
             for a in readiness.areas
         },
     }
@@ -87,21 +91,20 @@ def source_data(context: ReportContext) -> dict[str, Any]:
 
 def document(result: RunResult, context: ReportContext, lists: bool = True) -> dict[str, Any]:
     """The report as data; `lists=False` leaves out the findings and results (render streams them)."""
-    counts = result.count_by_severity()
-    failing = result.failing(context.fail_on)
+    summary = result.summary(context.fail_on)
     head = {
         "version": JSON_FORMAT_VERSION,
         "tool": {"name": "mlprodlint", "version": context.tool_version},
         "source": source_data(context),
         "summary": {
-            "manifests": len(result.manifests),
-            "findings": sum(counts.values()),
-            "by_severity": counts,
-            "waived": sum(1 for f in result.findings if f.waived),
+            "manifests": summary.manifests,
+            "findings": summary.findings,
+            "by_severity": summary.by_severity,
+            "waived": summary.waived,
             "fail_on": context.fail_on.label,
-            "failing": len(failing),
-            "passed": not failing,
-            **({"baseline": {"path": result.baseline.path, "baselined": result.baseline.baselined,
+            "failing": len(summary.failing),
+            "passed": summary.passed,
+            **({"baseline": {"path": result.baseline.path, "baselined": summary.baselined,
                              "fixed": result.baseline.fixed}} if result.baseline is not None else {}),
         },
         "manifests": [
@@ -118,7 +121,7 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
             for m in result.manifests
         ],
         "rule_packs": [{"name": name, "version": version} for name, version in result.rule_packs],
-        "readiness": [readiness_data(r) for r in assess(result, context.rules, context.fail_on)],
+        "readiness": [readiness_data(r) for r in summary.readiness],
     }
     if lists:
         head["findings"] = [finding_data(f) for f in result.findings]
