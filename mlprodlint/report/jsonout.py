@@ -10,7 +10,7 @@ from ..findings import Finding, RuleResult, RunResult, WaiverNote
 from ..readiness import Readiness
 from . import ReportContext
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"
 
 
 def waiver_data(waiver: WaiverNote) -> dict[str, str]:
@@ -71,12 +71,27 @@ def readiness_data(readiness: Readiness) -> dict[str, Any]:
     }
 
 
+def source_data(context: ReportContext) -> dict[str, Any]:
+    """Which repository and commit were linted, judged as of which day: `portfolio` merges
+    reports from many repositories' CI runs by these. No wall-clock time: the same commit linted
+    with the same --today gives the same bytes."""
+    provenance = context.provenance
+    revision = getattr(provenance, "revision", None)
+    return {
+        "repository": getattr(provenance, "repository", "") or None,
+        "commit": revision.commit if revision else None,
+        "commit_date": revision.date if revision else None,
+        "judged_on": getattr(provenance, "judged_on", "") or None,
+    }
+
+
 def document(result: RunResult, context: ReportContext, lists: bool = True) -> dict[str, Any]:
     """The report as data; `lists=False` leaves out the findings and results (render streams them)."""
     summary = result.summary(context.fail_on)
     head = {
         "version": JSON_FORMAT_VERSION,
         "tool": {"name": "mlprodlint", "version": context.tool_version},
+        "source": source_data(context),
         "summary": {
             "manifests": summary.manifests,
             "findings": summary.findings,
@@ -96,6 +111,7 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
                 "lifecycle": m.lifecycle,
                 "tier": m.tier,
                 "team": m.team,
+                "contact": m.contact,
                 "parsed": m.parsed,
             }
             for m in result.manifests
