@@ -8,6 +8,7 @@ from .base import CheckContext, NothingToCheck, Violation
 from .evidence_markdown import anchors, has_anchor, is_lorem, placeholder_sections, prose_words
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
 from .fieldpath import Match, is_empty, resolve
+from ..repo_walk import is_glob
 
 def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Reference]]:
     """Every present string reference at the named paths, resolved against the manifest folder."""
@@ -39,6 +40,8 @@ def references_exist(
         if ref.kind is RefKind.URL:
             urls += 1
             continue  # no network: a URL is taken on trust
+        if is_glob(ref.text):
+            continue  # a glob is expanded by the rule that reads the files (ALR042: "matches no file")
         files += 1
         if ref.kind is RefKind.OUTSIDE:
             yield Violation(match.pointer, f"{match.display} '{ref.text}' {ref.why_outside}; it was not read")

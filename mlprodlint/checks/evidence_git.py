@@ -2,8 +2,9 @@
 
 The plain age of a sign-off is the `date_within` rules' job (SEC002, GOV007); this check only
 compares a sign-off's date with the newest commit touching the model's `metadata.paths`. Without
-git (no binary, not a repository, no commits) it has nothing to compare: the rule is then
-not_applicable with that reason, never a pass.
+git (no binary, not a repository, no commits) there is nothing to check (`not_applicable`, with the
+reason). When git fails, times out or the history is cut before any commit to those paths was
+found, staleness cannot be established: that is a finding saying so, never a silent pass.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from ..repo_facts import RepoFacts
 from .base import CheckContext, NothingToCheck, Violation
 from .fieldpath import first, resolve
 from .fields import parse_date
+
+
+# Check functions that read git history (parallel runs read it once, before starting workers).
+HISTORY_CHECKS = frozenset({"signoff_after_code_change"})
 
 
 def _facts(ctx: CheckContext) -> RepoFacts:
@@ -58,14 +63,19 @@ def signoff_after_code_change(
         yield NothingToCheck(f"no dated sign-off at {path}")
         return
     facts = _facts(ctx)
-    change = facts.last_change(code_paths)  # git runs here, once per repository
-    if change is None:
-        yield NothingToCheck(
-            "no commit touches " + ", ".join(code_paths) if facts.history()
-            else "no git history to compare the sign-off with"
-        )
+    history = facts.history()  # git runs here, once per repository
+    if history.absent:
+        yield NothingToCheck(f"no git history to compare with: {history.absent}")
         return
-    commit, file = change
+    change = facts.last_change(code_paths)
+    if change.unknown:
+        pointer, display, _, _ = dated[0]
+        yield Violation(pointer, f"cannot tell ({change.unknown}); {display} was not compared with the history of metadata.paths")
+        return
+    commit, file = change.commit, change.file
+    if commit is None:
+        yield NothingToCheck("no commit touches " + ", ".join(code_paths))
+        return
     newest: dict[Any, dt.date] = {}
     for _, _, date, group in dated:
         if group is not None:

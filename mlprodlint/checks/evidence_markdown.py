@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -170,6 +172,11 @@ def github_slug(heading: str) -> str:
 
 
 def anchors(text: str) -> list[str]:
+    return list(_anchors(text))
+
+
+@lru_cache(maxsize=256)  # several rules ask about the same document (a file's text is read once per run)
+def _anchors(text: str) -> tuple[str, ...]:
     """Every anchor a rendered Markdown document offers, in document order (GitHub semantics).
 
     Headings get slugs, repeated slugs get -1, -2, ... suffixes; explicit `<a name|id=...>` and
@@ -197,7 +204,7 @@ def anchors(text: str) -> list[str]:
             found.extend(html_anchors(block.text))
         if block.kind == "heading":
             add_heading(block.text)
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -253,6 +260,7 @@ def has_anchor(text: str, anchor: str) -> bool:
     return any(candidate.lower() == wanted for candidate in anchors(text))
 
 
+@lru_cache(maxsize=256)  # a pure function of the text; several rules count the same document
 def prose_words(text: str) -> int:
     """Words of real prose: headings, placeholder lines (TODO, TBD, lorem ipsum), `<fill me>`
     tokens, HTML comments, table rules and front matter do not count."""

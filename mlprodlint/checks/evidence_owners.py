@@ -5,20 +5,18 @@ root, the entity named like the manifest)."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..manifest import Limits, LoadedManifest, parse_text
+from ..manifest import Limits, LoadedManifest, parse_documents
 from .base import CheckContext, NothingToCheck, Violation
 from .evidence_codeowners import Codeowners, find_codeowners, load_codeowners, owners_include, same_team
 from .evidence_paths import inside_repo, read_doc, relative_display
 from .fieldpath import first
 
 CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
-_DOCUMENT_MARKER = re.compile(r"^---(?:\s|$)")
 
 # Manifest lifecycle -> Backstage lifecycles that agree with it. Backstage's well-known values are
 # experimental, production and deprecated; organisations add their own, compared literally.
@@ -123,20 +121,6 @@ class Catalog:
 _DESCRIBED_KINDS = frozenset({"Component", "Resource", "API", "System"})
 
 
-def _documents(text: str) -> Iterator[tuple[int, str]]:
-    """(line offset, text) of each YAML document; Backstage files often hold several."""
-    start, chunk = 0, []
-    for number, line in enumerate(text.splitlines(keepends=True)):
-        if _DOCUMENT_MARKER.match(line):
-            if "".join(chunk).strip():
-                yield start, "".join(chunk)
-            start, chunk = number + 1, []
-            continue
-        chunk.append(line)
-    if "".join(chunk).strip():
-        yield start, "".join(chunk)
-
-
 def choose_entity(entities: list[CatalogEntity], name: str | None) -> tuple[CatalogEntity | None, str]:
     """The entity a reviewer would compare: the one named like the manifest (case-insensitive),
     else the only Component or Resource; otherwise none, with the reason."""
@@ -158,25 +142,14 @@ def load_catalog(path: Path, name: str | None) -> Catalog:
     text = read_doc(path)
     if text is None:
         return Catalog(path, None, (1, "cannot be read"))
-    # One budget for the whole file, not one per document: a catalog of a hundred documents must
-    # not cost a hundred manifests (issue 10). Spent tokens are estimated from the nodes parsed.
-    budget = Limits()
-    tokens, nodes = budget.max_tokens, budget.max_nodes
+    # Every document of the file, with one parse budget for the whole file (not one per
+    # document: a catalog of a hundred documents must not cost a hundred manifests; issue 10).
     entities: list[CatalogEntity] = []
-    for offset, chunk in _documents(text):
-        over_budget = f"holds more YAML than the {budget.max_tokens}-token budget of one file, all documents together"
-        if tokens <= 0 or nodes <= 0:
-            return Catalog(path, None, (offset + 1, over_budget))
-        loaded = parse_text(chunk, path, path.name, Limits(max_tokens=tokens, max_nodes=nodes))
+    for loaded in parse_documents(text, path, path.name, Limits()):
         if loaded.data is None or loaded.problems:
             problem = loaded.problems[0]
-            shared = problem.rule_id == "MPL003" and entities and "nested deeper" not in problem.message
-            message = over_budget if shared else problem.message.replace("manifest", "catalog file")
-            return Catalog(path, None, (problem.line + offset, message))
-        spent = len(loaded.positions) + 1
-        tokens -= 4 * spent
-        nodes -= spent
-        entities.append(CatalogEntity(path, loaded.data, loaded, offset))
+            return Catalog(path, None, (problem.line, problem.message.replace("manifest", "catalog file")))
+        entities.append(CatalogEntity(path, loaded.data, loaded, 0))
     chosen, why = choose_entity(entities, name)
     return Catalog(path, chosen, None, why)
 

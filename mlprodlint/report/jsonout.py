@@ -6,11 +6,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding, RuleResult, RunResult
-from ..readiness import Readiness, assess
+from ..findings import Finding, RuleResult, RunResult, WaiverNote
+from ..readiness import Readiness
 from . import ReportContext
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"
+
+
+def waiver_data(waiver: WaiverNote) -> dict[str, str]:
+    return {"reason": waiver.reason, "approved_by": waiver.approved_by, "expires": waiver.expires}
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
@@ -27,12 +31,8 @@ def finding_data(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "waived": finding.waived,
     }
-    if finding.waived:
-        data["waiver"] = {
-            "reason": finding.waiver_reason,
-            "approved_by": finding.waiver_approved_by,
-            "expires": finding.waiver_expires,
-        }
+    if finding.waiver is not None:
+        data["waiver"] = waiver_data(finding.waiver)
     return data
 
 
@@ -44,16 +44,15 @@ def result_data(result: RuleResult) -> dict[str, Any]:
         "area": result.area,
         "severity": result.severity.label,
         "status": result.status.value,
-        "findings": len(result.findings),
+        "findings": sum(1 for f in result.findings if not f.baselined),
     }
+    baselined = len(result.findings) - data["findings"]
+    if baselined:
+        data["baselined"] = baselined
     if result.reason:
         data["reason"] = result.reason
-    if result.waiver_reason:
-        data["waiver"] = {
-            "reason": result.waiver_reason,
-            "approved_by": result.waiver_approved_by,
-            "expires": result.waiver_expires,
-        }
+    if result.waiver is not None:
+        data["waiver"] = waiver_data(result.waiver)
     return data
 
 
@@ -62,31 +61,46 @@ def readiness_data(readiness: Readiness) -> dict[str, Any]:
         "path": readiness.path,
         "verdict": readiness.verdict,
         "level": readiness.level or None,
-        "score": readiness.score,
+        "score": readiness.score,  # None (null) when no rule was evaluated
         "areas": {
             a.area: {"score": a.percent, "earned": a.earned, "possible": a.possible, "passed": a.passed,
-                     "failed": a.failed, "waived": a.waived, "not_applicable": a.not_applicable}
+                     "failed": a.failed, "waived": a.waived, "baselined": a.baselined,
+                     "not_applicable": a.not_applicable}
             for a in readiness.areas
         },
     }
 
 
+def source_data(context: ReportContext) -> dict[str, Any]:
+    """Which repository and commit were linted, judged as of which day: `portfolio` merges
+    reports from many repositories' CI runs by these. No wall-clock time: the same commit linted
+    with the same --today gives the same bytes."""
+    provenance = context.provenance
+    revision = getattr(provenance, "revision", None)
+    return {
+        "repository": getattr(provenance, "repository", "") or None,
+        "commit": revision.commit if revision else None,
+        "commit_date": revision.date if revision else None,
+        "judged_on": getattr(provenance, "judged_on", "") or None,
+    }
+
+
 def document(result: RunResult, context: ReportContext, lists: bool = True) -> dict[str, Any]:
     """The report as data; `lists=False` leaves out the findings and results (render streams them)."""
-    counts = result.count_by_severity()
-    failing = result.failing(context.fail_on)
+    summary = result.summary(context.fail_on)
     head = {
         "version": JSON_FORMAT_VERSION,
         "tool": {"name": "mlprodlint", "version": context.tool_version},
+        "source": source_data(context),
         "summary": {
-            "manifests": len(result.manifests),
-            "findings": sum(counts.values()),
-            "by_severity": counts,
-            "waived": sum(1 for f in result.findings if f.waived),
+            "manifests": summary.manifests,
+            "findings": summary.findings,
+            "by_severity": summary.by_severity,
+            "waived": summary.waived,
             "fail_on": context.fail_on.label,
-            "failing": len(failing),
-            "passed": not failing,
-            **({"baseline": {"path": result.baseline.path, "baselined": result.baseline.baselined,
+            "failing": len(summary.failing),
+            "passed": summary.passed,
+            **({"baseline": {"path": result.baseline.path, "baselined": summary.baselined,
                              "fixed": result.baseline.fixed}} if result.baseline is not None else {}),
         },
         "manifests": [
@@ -97,12 +111,13 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
                 "lifecycle": m.lifecycle,
                 "tier": m.tier,
                 "team": m.team,
+                "contact": m.contact,
                 "parsed": m.parsed,
             }
             for m in result.manifests
         ],
         "rule_packs": [{"name": name, "version": version} for name, version in result.rule_packs],
-        "readiness": [readiness_data(r) for r in assess(result, context.rules, context.fail_on)],
+        "readiness": [readiness_data(r) for r in summary.readiness],
     }
     if lists:
         head["findings"] = [finding_data(f) for f in result.findings]

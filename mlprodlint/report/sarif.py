@@ -1,7 +1,8 @@
 """SARIF 2.1.0 for code-scanning upload (GitHub, GitLab, Azure DevOps). Serialised, not templated.
 
-Paths are relative to the working directory with uriBaseId %SRCROOT% (code scanning resolves
-them against the checkout); waived findings are results with an external suppression.
+Paths are relative to the repository root (report/roots.py) with uriBaseId %SRCROOT%, which
+`originalUriBaseIds` defines (code scanning resolves them against the checkout); waived findings
+are results with an external suppression.
 """
 
 from __future__ import annotations
@@ -86,11 +87,12 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
     if finding.pointer:
         result["properties"] = {"pointer": finding.pointer}
-    if finding.waived:
-        justification = finding.waiver_reason
-        if finding.waiver_approved_by:
-            justification += f" (approved by {finding.waiver_approved_by}"
-            justification += f", expires {finding.waiver_expires})" if finding.waiver_expires else ")"
+    waiver = finding.waiver
+    if waiver is not None:
+        justification = waiver.reason
+        if waiver.approved_by:
+            justification += f" (approved by {waiver.approved_by}"
+            justification += f", expires {waiver.expires})" if waiver.expires else ")"
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     return result
 
@@ -115,6 +117,8 @@ def document(result: RunResult, context: ReportContext) -> dict[str, Any]:
                         "rules": rules,
                     }
                 },
+                **({"originalUriBaseIds": {"%SRCROOT%": {"uri": context.source_root.uri}}}
+                   if context.source_root is not None else {}),
                 "columnKind": "unicodeCodePoints",
                 "invocations": [{"executionSuccessful": True}],
                 "results": [_result(f, index[f.rule_id]) for f in result.findings],

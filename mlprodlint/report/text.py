@@ -24,7 +24,7 @@ def _line(finding: Finding, color: bool) -> str:
 def render(result: RunResult, context: ReportContext) -> str:
     color = context.color
     out: list[str] = []
-    active = result.active_findings()
+    active = [f for f in result.findings if not f.waived]
     for _path, group in groupby(active, key=lambda f: f.path):
         for finding in group:
             out.append(_line(finding, color))
@@ -34,9 +34,11 @@ def render(result: RunResult, context: ReportContext) -> str:
     if waived:
         out.append(f"Waived ({len(waived)}):")
         for finding in waived:
+            waiver = finding.waiver
+            assert waiver is not None
             out.append(
                 f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} "
-                f"waived until {finding.waiver_expires} by {finding.waiver_approved_by}: {finding.waiver_reason}"
+                f"waived until {waiver.expires} by {waiver.approved_by}: {waiver.reason}"
             )
         out.append("")
     out.append(_summary(result, context))
@@ -44,22 +46,16 @@ def render(result: RunResult, context: ReportContext) -> str:
 
 
 def _summary(result: RunResult, context: ReportContext) -> str:
-    counts = result.count_by_severity()
-    total = sum(counts.values())
-    manifests = len(result.manifests)
-    failing = result.failing(context.fail_on)
-    per_severity = ", ".join(f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in counts.items())
-    waived = sum(1 for f in result.findings if f.waived)
-    verdict = (
-        f"FAILED: {len(failing)} finding(s) at or above {context.fail_on.label}"
-        if failing
-        else f"PASSED: nothing at or above {context.fail_on.label}"
+    summary = result.summary(context.fail_on)
+    per_severity = ", ".join(
+        f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in summary.by_severity.items()
     )
-    plural = "manifest" if manifests == 1 else "manifests"
+    plural = "manifest" if summary.manifests == 1 else "manifests"
     baselined = (
-        f", {result.baseline.baselined} baselined ({result.baseline.fixed} baseline entries fixed)"
+        f", {summary.baselined} baselined ({result.baseline.fixed} baseline entries fixed)"
         if result.baseline is not None else ""
     )
     return (
-        f"{manifests} {plural} checked, {total} finding(s) ({per_severity}), {waived} waived{baselined}. {verdict}."
+        f"{summary.manifests} {plural} checked, {summary.findings} finding(s) ({per_severity}), "
+        f"{summary.waived} waived{baselined}. {summary.verdict_text}."
     )
