@@ -308,3 +308,17 @@ def test_json_level_and_level_gate_agree_and_never_claim_beyond_the_rules_that_r
                       "--require-level", "bronze"], cwd=tmp_path)
     assert bronze.json()["readiness"][0]["level"] == "bronze"
     assert bronze.stderr.splitlines()[-1] == "  svc/mlprodlint.yaml: reached bronze (ok)"
+
+
+def test_observation_1_a_failing_rule_is_never_outweighed_by_a_passing_one(tmp_path: Path) -> None:
+    # SLA001/SLA002 pass (monitor-6), but ALR001 fails: no alerts. No rollback plan: GOV008 fails (infra-7).
+    write(tmp_path / "svc" / "mlprodlint.yaml", NO_ALERTS_NO_APPROVALS)
+    write(tmp_path / "mlts.j2", TEMPLATE)
+    result = run_cli(["report", "svc", "--today", TODAY, "--template", "mlts.j2"], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    states = dict(item.split("=", 1) for item in result.stdout.split() if item.split("=")[0].count("-") == 1)
+    assert (states["monitor-6"], states["infra-7"]) == ("not_met", "not_met")
+    document = lint_json(tmp_path / "svc", "--select", "ALR001,SLA001,SLA002,GOV008", cwd=tmp_path).json()
+    assert {r["rule_id"]: r["status"] for r in document["results"] if r["rule_id"][:3] in ("ALR", "SLA", "GOV")} == {
+        "ALR001": "fail", "SLA001": "pass", "SLA002": "pass", "GOV008": "fail",
+    }
