@@ -204,10 +204,17 @@ def _evaluate(run: _ManifestRun, rules: Sequence[Rule], context: CheckContext) -
     by_id = {rule.id: rule for rule in rules}
     outcomes: dict[str, _Outcome] = {}
 
+    def blocks(rule_id: str) -> bool:
+        # An unselected blocker blocks nothing; a failing one blocks even when waived (the root
+        # cause is known and accepted: its consequences are still moot).
+        if rule_id not in by_id:
+            return False
+        outcome = outcome_of(by_id[rule_id])
+        return outcome.status is Status.FAIL or outcome.blocked
+
     def outcome_of(rule: Rule) -> _Outcome:
         if rule.id not in outcomes:
-            blockers = (outcome_of(by_id[b]) for b in rule.blocked_by if b in by_id)
-            blocker = next((b for b, o in zip(rule.blocked_by, blockers) if o.status is Status.FAIL or o.blocked), None)
+            blocker = next((b for b in rule.blocked_by if blocks(b)), None)
             outcomes[rule.id] = _evaluate_rule(run, rule, context, blocker)
         return outcomes[rule.id]
 
