@@ -301,7 +301,7 @@ def test_main_output_to_file_and_extra_output(tmp_path: Path) -> None:
     hostile_repo(tmp_path)
     result = run_cli(["check", "svc", "--format", "json", "-o", "main.json", "--output-format", "sarif:x.sarif", *SELECT], cwd=tmp_path)
     assert (result.exit_code, result.stdout) == (0, "")
-    assert json.loads((tmp_path / "main.json").read_text(encoding="utf-8"))["version"] == "1.0"
+    assert json.loads((tmp_path / "main.json").read_text(encoding="utf-8"))["version"] == "1.1"
     assert (tmp_path / "x.sarif").is_file()
 
 

@@ -6,11 +6,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..findings import Finding, RuleResult, RunResult
+from ..findings import Finding, RuleResult, RunResult, WaiverNote
 from ..readiness import Readiness
 from . import ReportContext
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"
+
+
+def waiver_data(waiver: WaiverNote) -> dict[str, str]:
+    return {"reason": waiver.reason, "approved_by": waiver.approved_by, "expires": waiver.expires}
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
@@ -27,12 +31,8 @@ def finding_data(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "waived": finding.waived,
     }
-    if finding.waived:
-        data["waiver"] = {
-            "reason": finding.waiver_reason,
-            "approved_by": finding.waiver_approved_by,
-            "expires": finding.waiver_expires,
-        }
+    if finding.waiver is not None:
+        data["waiver"] = waiver_data(finding.waiver)
     return data
 
 
@@ -51,12 +51,8 @@ def result_data(result: RuleResult) -> dict[str, Any]:
         data["baselined"] = baselined
     if result.reason:
         data["reason"] = result.reason
-    if result.waiver_reason:
-        data["waiver"] = {
-            "reason": result.waiver_reason,
-            "approved_by": result.waiver_approved_by,
-            "expires": result.waiver_expires,
-        }
+    if result.waiver is not None:
+        data["waiver"] = waiver_data(result.waiver)
     return data
 
 
@@ -75,12 +71,27 @@ def readiness_data(readiness: Readiness) -> dict[str, Any]:
     }
 
 
+def source_data(context: ReportContext) -> dict[str, Any]:
+    """Which repository and commit were linted, judged as of which day: `portfolio` merges
+    reports from many repositories' CI runs by these. No wall-clock time: the same commit linted
+    with the same --today gives the same bytes."""
+    provenance = context.provenance
+    revision = getattr(provenance, "revision", None)
+    return {
+        "repository": getattr(provenance, "repository", "") or None,
+        "commit": revision.commit if revision else None,
+        "commit_date": revision.date if revision else None,
+        "judged_on": getattr(provenance, "judged_on", "") or None,
+    }
+
+
 def document(result: RunResult, context: ReportContext, lists: bool = True) -> dict[str, Any]:
     """The report as data; `lists=False` leaves out the findings and results (render streams them)."""
     summary = result.summary(context.fail_on)
     head = {
         "version": JSON_FORMAT_VERSION,
         "tool": {"name": "mlprodlint", "version": context.tool_version},
+        "source": source_data(context),
         "summary": {
             "manifests": summary.manifests,
             "findings": summary.findings,
@@ -100,6 +111,7 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
                 "lifecycle": m.lifecycle,
                 "tier": m.tier,
                 "team": m.team,
+                "contact": m.contact,
                 "parsed": m.parsed,
             }
             for m in result.manifests

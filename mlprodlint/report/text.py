@@ -38,9 +38,11 @@ def chunks(result: RunResult, context: ReportContext) -> Iterator[str]:
     if waived:
         yield f"Waived ({len(waived)}):\n"
         for finding in waived:
+            waiver = finding.waiver
+            assert waiver is not None
             yield (
                 f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} "
-                f"waived until {finding.waiver_expires} by {finding.waiver_approved_by}: {finding.waiver_reason}\n"
+                f"waived until {waiver.expires} by {waiver.approved_by}: {waiver.reason}\n"
             )
         yield "\n"
     yield _summary(result, context) + "\n"
