@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +204,7 @@ METRIC_ALIASES: tuple[tuple[str, ...], ...] = (
     ("perplexity", "ppl"),
 )
 _TERM = re.compile(r"[a-z0-9]+(?:[-_@][a-z0-9]+)*")  # unambiguous: linear on any text
-_MAX_TERM_WORDS = 6
+_JOINERS = re.compile(r"[-_@]")
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -268,9 +269,19 @@ class CardTerms:
 
 
 def card_terms(card: ModelCard) -> CardTerms:
-    text = card.text.lower()
+    return _card_terms(card.text)
+
+
+def _term_words(term: str) -> tuple[str, ...]:
+    words = tuple(_JOINERS.split(term))
+    return _words(term) if "at" in words else words
+
+
+@lru_cache(maxsize=32)  # several manifests may share one card; the text is read once per run
+def _card_terms(text: str) -> CardTerms:
+    text = text.lower()
     matches = list(_TERM.finditer(text))
-    terms = tuple(_words(m.group(0)) or (m.group(0),) for m in matches)
+    terms = tuple(_term_words(m.group(0)) for m in matches)
     spaced = tuple(
         (text[m.end() : matches[i + 1].start()].isspace() if i + 1 < len(matches) else False)
         for i, m in enumerate(matches)
