@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..manifest import Limits, parse_text
-from .base import CheckContext, NothingToCheck, Violation
+from .base import CheckContext, Examined, NothingToCheck, Violation
 from .evidence_markdown import split_front_matter
 from .evidence_paths import RefKind, inside_repo, read_doc, relative_display, resolve_reference
 from .fieldpath import first
@@ -133,6 +133,7 @@ def card_metadata(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck]:
     if card.metadata is None:
         yield NothingToCheck(f"{shown} has no front-matter metadata")
         return
+    yield Examined(f"front matter of {shown}")
     missing = []
     if not _strings(card.metadata.get("license")):
         missing.append("license")
@@ -165,6 +166,7 @@ def monitored_metrics_in_card(ctx: CheckContext, /) -> Iterator[Violation | Noth
     declared = {metric_key(m) for m in card_metrics(card.metadata)} if card.metadata else set()
     terms = card_terms(card)
     shown = relative_display(card.path, ctx.repo_root)
+    yield Examined(shown)
     for index, metric in names:
         forms = metric_forms(metric)
         if forms & declared or any(terms.mentions(form) for form in forms):

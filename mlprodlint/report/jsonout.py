@@ -51,6 +51,8 @@ def result_data(result: RuleResult) -> dict[str, Any]:
         data["baselined"] = baselined
     if result.reason:
         data["reason"] = result.reason
+    if result.examined:
+        data["examined"] = result.examined
     if result.waiver is not None:
         data["waiver"] = waiver_data(result.waiver)
     return data
