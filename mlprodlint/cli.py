@@ -85,6 +85,15 @@ def _today(value: str | None) -> dt.date:
         raise UsageError(f"--today: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _frameworks(names: Sequence[str], rule_set: RuleSet) -> tuple[str, ...]:
+    """Frameworks enabled for every manifest; a name no loaded pack implements is a usage error."""
+    known = sorted({rule.framework for rule in rule_set.rules if rule.framework})
+    for name in names:
+        if name not in known:
+            raise UsageError(f"--framework / frameworks: no rule pack implements {name!r} (known: {', '.join(known) or 'none'})")
+    return tuple(sorted(set(names)))
+
+
 def _config(config_path: Path | None) -> Config:
     if config_path is not None:
         return load_config(config_path)
@@ -119,6 +128,7 @@ class LintOptions:
     config_path: Path | None = None
     rules_dir: tuple[Path, ...] = ()
     today: str | None = None
+    framework: tuple[str, ...] = ()
 
     @classmethod
     def take(cls, options: dict[str, Any]) -> "LintOptions":
@@ -147,6 +157,7 @@ def _lint(paths: Sequence[Path], lint: LintOptions, platform: PlatformOptions = 
         selection=selection,
         limits=Limits(max_bytes=cli_perf.max_file_size(config.max_file_size)),
         check_options=config.options,
+        frameworks=_frameworks((*config.frameworks, *lint.framework), rule_set),
     )
     result = after_lint(platform, cli_perf.lint(manifests, rule_set, options, config.root))
     return LintRun(result, rule_set, threshold, tuple(targets), the_plan)
@@ -211,7 +222,9 @@ def _lint_options(function: Any) -> Any:
         click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails the run [default: error]."),
         click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (default: nearest .mlprodlint.toml or pyproject.toml)."),
         click.option("--rules-dir", multiple=True, type=click.Path(path_type=Path), help="Extra rule-pack folder (YAML only; repeatable)."),
-        click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness) as of this day."),
+        click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness, effective_from) as of this day."),
+        click.option("--framework", multiple=True, metavar="FRAMEWORK",
+                     help="Check this framework's pack (eu-ai-act, nist-ai-rmf, iso-42001, sr-11-7, ml-test-score) for every manifest (repeatable)."),
     )):
         function = option(function)
     return function

@@ -32,6 +32,7 @@ class Config:
     builtin: bool = True  # load the built-in packs even when no pack extends them
     profile: str = ""  # default profile (--profile overrides)
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    frameworks: tuple[str, ...] = ()  # framework packs enabled for every manifest
 
     @property
     def root(self) -> Path:
@@ -107,6 +108,7 @@ def load_config(path: Path) -> Config:
         builtin=table.get("builtin", True),
         profile=table.get("profile", ""),
         profiles={name: dict(spec) for name, spec in table.get("profiles", {}).items()},
+        frameworks=tuple(table.get("frameworks", ())),
     )
 
 

@@ -65,6 +65,17 @@ class EngineOptions:
     limits: Limits = Limits()
     check_options: Mapping[str, Any] = field(default_factory=dict)
     base_dir: Path | None = None  # paths in reports are relative to this (default: cwd)
+    # Framework packs enabled for every manifest (config `frameworks`, --framework), on top of
+    # those a manifest lists in compliance.frameworks.
+    frameworks: tuple[str, ...] = ()
+
+
+def active_frameworks(manifest: Mapping[str, Any], enabled: Sequence[str]) -> frozenset[str]:
+    """The frameworks whose packs run for this manifest: its compliance.frameworks plus `enabled`."""
+    compliance = manifest.get("compliance")
+    listed = compliance.get("frameworks") if isinstance(compliance, dict) else None
+    named = [item for item in listed if isinstance(item, str)] if isinstance(listed, list) else []
+    return frozenset((*named, *enabled))
 
 
 def find_repo_root(start: Path) -> Path:
@@ -187,7 +198,13 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
     rule_findings: dict[str, list[Finding]] = {}
     applicable: dict[str, bool] = {}
     nothing_reason: dict[str, str] = {}
-    pack_rules = [rule for rule in rule_set.rules if selection.includes(rule.id)]
+    # A framework pack's rules exist for a manifest only when the framework is active for it:
+    # a service outside a regulation's scope gets no results (not even not_applicable) from it.
+    frameworks = active_frameworks(data, options.frameworks)
+    pack_rules = [
+        rule for rule in rule_set.rules
+        if selection.includes(rule.id) and (not rule.framework or rule.activated_by() & frameworks)
+    ]
     for rule in pack_rules:
         if not rule.applies_when.holds_for(data):
             applicable[rule.id] = False
@@ -252,6 +269,12 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
                     **waiver_fields,
                 )
             )
+        elif found and (effective := rule.effective_date(data)) is not None and options.today < effective:
+            upcoming = tuple(
+                replace(f, upcoming=effective.isoformat(), message=f"{f.message} (fails from {effective.isoformat()})")
+                for f in found
+            )
+            run.record(rule, Status.UPCOMING, upcoming)
         else:
             run.record(rule, Status.FAIL if found else Status.PASS, found)
 

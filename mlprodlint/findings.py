@@ -30,6 +30,9 @@ class Status(str, enum.Enum):
     FAIL = "fail"
     WAIVED = "waived"
     NOT_APPLICABLE = "not_applicable"
+    # The rule is violated but its obligation applies only from a later day (rule effective_from):
+    # reported, never failing the run, never counted against verdict, level or score.
+    UPCOMING = "upcoming"
 
 
 # slots: a run over a monorepo keeps ~90 results per manifest until the report is rendered.
@@ -51,6 +54,8 @@ class Finding:
     waiver_reason: str = ""
     waiver_approved_by: str = ""
     waiver_expires: str = ""
+    # ISO date from which this finding fails the run ("" for findings in force today).
+    upcoming: str = ""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule_id, self.message)
@@ -109,7 +114,11 @@ class RunResult:
     baseline: "BaselineSummary | None" = None
 
     def active_findings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if not f.waived)
+        """Findings in force: neither waived nor upcoming (those never fail a run)."""
+        return tuple(f for f in self.findings if not f.waived and not f.upcoming)
+
+    def upcoming_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.upcoming and not f.waived)
 
     def count_by_severity(self) -> dict[str, int]:
         counts = {s.label: 0 for s in sorted(Severity, reverse=True)}

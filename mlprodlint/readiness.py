@@ -68,6 +68,9 @@ def _area_score(area: str, results: Sequence[RuleResult]) -> AreaScore:
         if result.status is Status.NOT_APPLICABLE:
             not_applicable += 1
             continue
+        if result.status is Status.UPCOMING:
+            continue  # an obligation not yet in force neither earns nor costs anything
+
         weight = WEIGHTS[result.severity]
         possible += weight
         if result.status is Status.FAIL:

@@ -21,7 +21,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
+def annotation(finding: Finding, command: str | None = None) -> str:
     properties = ",".join(
         f"{key}={escape_property(value)}"
         for key, value in (
@@ -32,11 +32,13 @@ def annotation(finding: Finding) -> str:
         )
     )
     body = f"{finding.message}\nfix: {finding.fix}" if finding.fix else finding.message
-    return f"::{_COMMANDS[finding.severity]} {properties}::{escape_data(body)}"
+    return f"::{command or _COMMANDS[finding.severity]} {properties}::{escape_data(body)}"
 
 
 def render(result: RunResult, context: ReportContext) -> str:
     lines = [annotation(f) for f in result.active_findings()]
+    # Upcoming obligations (effective_from later than today) are notices: they never fail the run.
+    lines += [annotation(f, "notice") for f in result.upcoming_findings()]
     counts = result.count_by_severity()
     waived = sum(1 for f in result.findings if f.waived)
     failing = result.failing(context.fail_on)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
-from ..findings import Finding, RuleResult, RunResult
+from ..findings import Finding, RuleResult, RunResult, Status
+from ..rules import Rule
 from ..readiness import Readiness, assess
 from . import ReportContext
 
@@ -27,6 +29,9 @@ def finding_data(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "waived": finding.waived,
     }
+    if finding.upcoming:
+        data["upcoming"] = True
+        data["fails_from"] = finding.upcoming
     if finding.waived:
         data["waiver"] = {
             "reason": finding.waiver_reason,
@@ -36,7 +41,7 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def result_data(result: RuleResult) -> dict[str, Any]:
+def result_data(result: RuleResult, rules: Mapping[str, Rule] | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "path": result.path,
         "rule_id": result.rule_id,
@@ -48,6 +53,11 @@ def result_data(result: RuleResult) -> dict[str, Any]:
     }
     if result.reason:
         data["reason"] = result.reason
+    if result.status is Status.UPCOMING and result.findings:
+        data["fails_from"] = result.findings[0].upcoming
+    rule = (rules or {}).get(result.rule_id)
+    if rule is not None and rule.controls:
+        data["controls"] = {framework: list(ids) for framework, ids in rule.controls}
     if result.waiver_reason:
         data["waiver"] = {
             "reason": result.waiver_reason,
@@ -83,6 +93,7 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
             "findings": sum(counts.values()),
             "by_severity": counts,
             "waived": sum(1 for f in result.findings if f.waived),
+            "upcoming": len(result.upcoming_findings()),
             "fail_on": context.fail_on.label,
             "failing": len(failing),
             "passed": not failing,
@@ -106,7 +117,7 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
     }
     if lists:
         head["findings"] = [finding_data(f) for f in result.findings]
-        head["results"] = [result_data(r) for r in result.results]
+        head["results"] = [result_data(r, context.rules) for r in result.results]
     return head
 
 
@@ -120,7 +131,7 @@ def render(result: RunResult, context: ReportContext) -> str:
     head = document(result, context, lists=False)
     text = json.dumps(head, indent=2, ensure_ascii=False)
     out = [text[: -len("\n}")]]  # reopen the top-level object (never empty)
-    for key, items in (("findings", map(finding_data, result.findings)), ("results", map(result_data, result.results))):
+    for key, items in (("findings", map(finding_data, result.findings)), ("results", map(partial(result_data, rules=context.rules), result.results))):
         out.append(f",\n  {json.dumps(key)}: ")
         _write_list(out, items)
     out.append("\n}\n")

@@ -52,6 +52,9 @@ def _testcase(parent: Any, result: RuleResult, service: str, context: ReportCont
             f"waived: {result.waiver_reason} (approved by {result.waiver_approved_by or 'nobody'}, "
             f"expires {result.waiver_expires or 'never'})"
         )})
+    elif result.status is Status.UPCOMING:
+        first = result.findings[0].message if result.findings else result.rule_name
+        ET.SubElement(case, "skipped", {"message": _clean(f"upcoming: {first}")})
     elif result.status is Status.NOT_APPLICABLE:
         rule = context.rules.get(result.rule_id)
         condition = rule.applies_when.describe() if rule is not None else "its conditions hold"
@@ -82,7 +85,7 @@ def render(result: RunResult, context: ReportContext) -> str:
             "tests": str(len(results)),
             "failures": str(sum(r.status is Status.FAIL for r in results)),
             "errors": "0",
-            "skipped": str(sum(r.status in (Status.WAIVED, Status.NOT_APPLICABLE) for r in results)),
+            "skipped": str(sum(r.status in (Status.WAIVED, Status.NOT_APPLICABLE, Status.UPCOMING) for r in results)),
             "time": "0",
         })
         properties = ET.SubElement(suite, "properties")

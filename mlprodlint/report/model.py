@@ -18,7 +18,7 @@ from .mltestscore import SECTIONS, TESTS
 MODEL_VERSION = "1.0"
 _VERDICT_RANK = {NOT_READY: 0, READY_WITH_WAIVERS: 1, READY: 2}
 _VERDICT_CLASS = {NOT_READY: "not-ready", READY_WITH_WAIVERS: "waivers", READY: "ready"}
-_STATUS_ORDER = {Status.FAIL: 0, Status.WAIVED: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
+_STATUS_ORDER = {Status.FAIL: 0, Status.UPCOMING: 1, Status.WAIVED: 2, Status.PASS: 3, Status.NOT_APPLICABLE: 4}
 
 
 def safe_href(url: str) -> str:

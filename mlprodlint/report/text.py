@@ -39,6 +39,13 @@ def render(result: RunResult, context: ReportContext) -> str:
                 f"waived until {finding.waiver_expires} by {finding.waiver_approved_by}: {finding.waiver_reason}"
             )
         out.append("")
+    upcoming = result.upcoming_findings()
+    if upcoming:
+        # Obligations not yet in force (rule effective_from): shown, never failing the run.
+        out.append(f"Upcoming ({len(upcoming)}):")
+        for finding in upcoming:
+            out.append(f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} [upcoming {finding.severity.label}] {finding.message}")
+        out.append("")
     out.append(_summary(result, context))
     return "\n".join(out) + "\n"
 
@@ -50,6 +57,8 @@ def _summary(result: RunResult, context: ReportContext) -> str:
     failing = result.failing(context.fail_on)
     per_severity = ", ".join(f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in counts.items())
     waived = sum(1 for f in result.findings if f.waived)
+    upcoming = len(result.upcoming_findings())
+    upcoming_text = f", {upcoming} upcoming" if upcoming else ""
     verdict = (
         f"FAILED: {len(failing)} finding(s) at or above {context.fail_on.label}"
         if failing
@@ -61,5 +70,5 @@ def _summary(result: RunResult, context: ReportContext) -> str:
         if result.baseline is not None else ""
     )
     return (
-        f"{manifests} {plural} checked, {total} finding(s) ({per_severity}), {waived} waived{baselined}. {verdict}."
+        f"{manifests} {plural} checked, {total} finding(s) ({per_severity}), {waived} waived{baselined}{upcoming_text}. {verdict}."
     )
