@@ -14,34 +14,40 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import git
 from .discover import MANIFEST_NAMES, discover
 from .errors import UsageError
 from .manifest import Limits, load_manifest
 
-
-def _git(args: Sequence[str], cwd: Path) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
-    except FileNotFoundError:
-        raise UsageError("--diff needs git, which is not installed") from None
-    if done.returncode != 0:
-        raise UsageError(f"--diff: git {' '.join(args)} failed: {done.stderr.strip() or done.returncode}")
-    return done.stdout
+GIT_TIMEOUT_SECONDS = 60.0
 
 
-def git_changed_files(rev: str, cwd: Path) -> set[Path]:
-    """Files changed since REV (committed, staged or not) plus untracked ones, absolute."""
-    if rev.startswith("-"):
+def git_changed_files(rev: str, start: Path) -> set[Path]:
+    """Files changed since REV (committed, staged or not) plus untracked ones, absolute.
+
+    Git runs in the repository holding `start` (the first path the user named, or the current
+    folder), through the hardened runner: nothing the repository configures is executed.
+    """
+    if not rev or rev.startswith("-") or "\0" in rev:
         raise UsageError(f"--diff: {rev!r} is not a revision")
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
-    names = _git(["diff", "--name-only", "-z", rev, "--"], cwd).split("\0")
-    names += _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0")
-    return {_normal(top / name) for name in names if name}
+    top = git.repo_root(start)
+    if top is None:
+        raise UsageError(f"--diff needs a git repository, and {start} is not in one")
+    try:
+        # --no-renames: a renamed runbook counts under its old name (deleted) and its new one.
+        names = git.run(top, ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
+                              "--no-relative", rev, "--"], timeout=GIT_TIMEOUT_SECONDS, worktree=True)
+        names += b"\0" + git.run(top, ["ls-files", "--others", "--exclude-standard", "-z"],
+                                 timeout=GIT_TIMEOUT_SECONDS, worktree=True)
+    except git.GitNotInstalled:
+        raise UsageError("--diff needs git, which is not installed") from None
+    except git.GitError as error:
+        raise UsageError(f"--diff {rev}: {error.reason}") from None
+    return {_normal(top / name) for name in names.decode("utf-8", errors="surrogateescape").split("\0") if name}
 
 
 def _normal(path: Path) -> Path:
@@ -139,7 +145,7 @@ def select(
     list) and every manifest under the repository root is a candidate.
     """
     if diff is not None:
-        changed = git_changed_files(diff, Path.cwd())
+        changed = git_changed_files(diff, Path(targets[0]) if targets else Path.cwd())
         candidates = discover(list(targets) or [Path(".")], exclude, exclude_root)
     else:
         changed = {_normal(p) for p in targets}

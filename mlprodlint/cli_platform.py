@@ -6,55 +6,17 @@ the selection, the manifest list, the baseline step and the level gate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
+from .cli_options import PlatformOptions, RunRequest
 from .config import Config
 from .engine import Selection
-from .errors import UsageError
 from .findings import RunResult, Severity
 from .manifest import Limits
 from .rules import RuleSet
-
-LEVEL_CHOICE = click.Choice(["bronze", "silver", "gold"])
-
-
-def platform_options(function: Any) -> Any:
-    for option in reversed((
-        click.option("--profile", metavar="NAME", help="Rules required by this profile: bronze, silver, gold, or one from [profiles] in the config."),
-        click.option("--require-level", type=LEVEL_CHOICE, help="Fail (exit 1) when a manifest does not reach this readiness level."),
-        click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings that are not in this baseline file."),
-        click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings in this baseline file and exit 0."),
-        click.option("--diff", "diff_rev", metavar="REV", help="Lint only manifests affected by changes since git REV (plus untracked files)."),
-        click.option("--changed-files", is_flag=True, help="PATHS are changed files (pre-commit's list): lint the manifests they affect."),
-    )):
-        function = option(function)
-    return function
-
-
-@dataclass(frozen=True)
-class PlatformOptions:
-    profile: str | None = None
-    require_level: str | None = None
-    baseline: Path | None = None
-    write_baseline: Path | None = None
-    diff_rev: str | None = None
-    changed_files: bool = False
-
-    @classmethod
-    def from_kwargs(cls, kwargs: Mapping[str, Any]) -> "PlatformOptions":
-        options = cls(**{k: kwargs.get(k) for k in ("profile", "require_level", "baseline", "write_baseline", "diff_rev")},
-                      changed_files=bool(kwargs.get("changed_files")))
-        if options.baseline is not None and options.write_baseline is not None:
-            raise UsageError("--baseline and --write-baseline exclude each other (rewrite the baseline with --write-baseline alone)")
-        if options.diff_rev is not None and options.changed_files:
-            raise UsageError("--diff and --changed-files exclude each other")
-        return options
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -85,15 +47,16 @@ def plan(options: PlatformOptions, config: Config, rule_set: RuleSet, selection:
                 profile.fail_on if profile else None)
 
 
-def manifests(options: PlatformOptions, targets: Sequence[Path], config: Config) -> list[Path] | None:
+def manifests(request: RunRequest) -> list[Path] | None:
     """The manifests of a changed-files run, or None for a normal run."""
+    options, config = request.platform, request.config
     if options.diff_rev is None and not options.changed_files:
         return None
     from .changed import select
     from .engine import find_repo_root
 
-    found = select(targets, options.diff_rev, config.exclude, config.root,
-                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=config.max_file_size))
+    found = select(list(request.paths), options.diff_rev, config.exclude, config.root,
+                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=request.max_file_size))
     if not found:
         click.echo("mlprodlint: no manifest is affected by the changed files", err=True)
     return found

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
-from .config import Config, find_config, load_config
+from .cli_options import config_option, rules_dir_option
+from .config import Config, load_settings
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from .findings import ALL_AREAS
 from .rules import RuleSet
 
 SCHEMA_KINDS = {
@@ -17,15 +19,7 @@ SCHEMA_KINDS = {
     "rule": "rule.schema.json",
     "config": "config.schema.json",
 }
-AREAS = ("ownership", "sla", "monitoring", "alerting", "governance", "compliance", "security",
-         "evidence", "custom", "manifest", "waivers")
-
-
-def load_settings(config_path: Path | None) -> Config:
-    if config_path is not None:
-        return load_config(config_path)
-    found = find_config(Path.cwd())
-    return load_config(found) if found is not None else Config()
+AREAS = ALL_AREAS
 
 
 def configured_rule_set(config: Config, extra_dirs: Sequence[Path] = ()) -> RuleSet:
@@ -35,23 +29,14 @@ def configured_rule_set(config: Config, extra_dirs: Sequence[Path] = ()) -> Rule
     return load(PackRequest(names=config.packs, folders=(*config.rules_dirs, *extra_dirs), builtin=config.builtin))
 
 
-_config_option = click.option(
-    "--config", "config_path", type=click.Path(path_type=Path),
-    help="Configuration file (default: nearest .mlprodlint.toml or pyproject.toml).",
-)
-_rules_dir_option = click.option(
-    "--rules-dir", multiple=True, type=click.Path(path_type=Path), help="Extra rule-pack folder (repeatable).",
-)
-
-
 @click.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @click.option("--area", multiple=True, help="Only rules of this area (repeatable): " + ", ".join(AREAS) + ".")
 @click.option("--level", type=click.Choice(["bronze", "silver", "gold"]), help="Only rules at or below this level.")
 @click.option("--framework", metavar="FRAMEWORK",
               help="Only rules that evidence this framework (eu-ai-act, nist-ai-rmf, iso-42001, sr-11-7, ml-test-score), with their control references.")
-@_config_option
-@_rules_dir_option
+@config_option
+@rules_dir_option
 @click.pass_context
 def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None, framework: str | None,
           config_path: Path | None, rules_dir: tuple[Path, ...]) -> None:
@@ -122,8 +107,8 @@ def _inside(source: str, folder: Path) -> bool:
 
 @click.command()
 @click.argument("rule_ref", metavar="ID")
-@_config_option
-@_rules_dir_option
+@config_option
+@rules_dir_option
 def explain(rule_ref: str, config_path: Path | None, rules_dir: tuple[Path, ...]) -> None:
     """Print a rule's documentation: what it checks, why, example, fix, options, ML Test Score."""
     from .explain import all_rules, close_matches, explain as explain_rule, find_rule, pack_versions
@@ -147,5 +132,3 @@ def schema(kind: str) -> None:
 
     click.echo(json.dumps(load_schema(SCHEMA_KINDS[kind]), indent=2, ensure_ascii=False))
 
-
-COMMANDS = (rules, explain, schema)

@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .findings import Severity
+from .git import repo_root
 from .schema import validate
 
 CONFIG_FILE = ".mlprodlint.toml"
@@ -42,6 +43,7 @@ class Config:
 def find_config(start: Path) -> Path | None:
     """The nearest .mlprodlint.toml, or pyproject.toml with a [tool.mlprodlint] table."""
     start = start.resolve()
+    top = repo_root(start)  # do not pick up settings from outside the repository
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
@@ -49,9 +51,17 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / PYPROJECT
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
-        if (folder / ".git").exists():
-            break  # do not pick up settings from outside the repository
+        if folder == top:
+            break
     return None
+
+
+def load_settings(config_path: Path | None) -> Config:
+    """The configuration a command runs with: the file named by --config, else the nearest one."""
+    if config_path is not None:
+        return load_config(config_path)
+    found = find_config(Path.cwd())
+    return load_config(found) if found is not None else Config()
 
 
 def _has_tool_table(pyproject: Path) -> bool:

@@ -24,6 +24,7 @@ from .core_rules import (
 )
 from .errors import MlprodlintError
 from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
+from .git import root_or_self
 from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
 from .repo_facts import RepoFactsCache
 from .rules import Rule, RuleSet
@@ -80,10 +81,7 @@ def active_frameworks(manifest: Mapping[str, Any], enabled: Sequence[str]) -> fr
 
 def find_repo_root(start: Path) -> Path:
     """The nearest folder with a .git entry; the manifest's own folder when there is none."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
+    return root_or_self(start)
 
 
 def _summary(loaded: LoadedManifest) -> ManifestSummary:

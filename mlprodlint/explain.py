@@ -14,8 +14,6 @@ from typing import Any
 from .core_rules import CORE_RULES
 from .rules import Rule, RuleSet
 
-FORMATS = ("table", "json", "markdown")
-
 
 def all_rules(rule_set: RuleSet) -> list[Rule]:
     """Engine rules (MPL, WVR) and pack rules, by id."""

@@ -25,6 +25,13 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
 
 
+# The readiness areas a manifest is scored in, in report order; rule packs may also use "evidence"
+# and "custom", and the engine's own rules report under "manifest" and "waivers".
+SCORED_AREAS = ("ownership", "sla", "monitoring", "alerting", "governance", "compliance", "security")
+RULE_AREAS = (*SCORED_AREAS, "evidence", "custom")
+ALL_AREAS = (*RULE_AREAS, "manifest", "waivers")
+
+
 class Status(str, enum.Enum):
     PASS = "pass"
     FAIL = "fail"

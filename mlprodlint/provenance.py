@@ -1,20 +1,20 @@
 """Where a report comes from: tool and rule-pack versions, the linted commit, generation time.
 
 The generation time honours SOURCE_DATE_EPOCH (reproducible-builds.org) so that the same commit
-linted twice gives byte-identical reports. Git is asked once, read-only; it is never required.
+linted twice gives byte-identical reports. Git is asked once, read-only, through the hardened
+runner (`mlprodlint.git`); it is never required.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import socket
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import git
 from .errors import UsageError
 
 NOT_A_GIT_REPOSITORY = "not a git repository"
@@ -54,21 +54,14 @@ def generation_time(environ: Mapping[str, str]) -> tuple[dt.datetime, bool]:
 
 def git_revision(root: Path) -> GitRevision | None:
     """HEAD commit and committer date of the repository at ROOT, or None (no git, no repo, no commit)."""
-    git = shutil.which("git")
-    if git is None or not (root / ".git").exists():
+    if git.repo_root(root) != Path(os.path.abspath(root)):
         return None
-    # Read-only and hardened: no optional locks, no prompts, no fsmonitor hook from the scanned
-    # repository's config (that would run its code), no pager.
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
     try:
-        completed = subprocess.run(
-            [git, "-c", "core.fsmonitor=false", "-C", str(root), "log", "-1", "--no-show-signature", "--format=%H%x00%cI"],
-            capture_output=True, text=True, env=env, timeout=10, check=False, stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.SubprocessError):
+        output = git.run(root, ["log", "-1", "--no-show-signature", "--format=%H%x00%cI"])
+    except git.GitError:
         return None
-    commit, _, date = completed.stdout.strip().partition("\x00")
-    if completed.returncode != 0 or len(commit) < 40 or not date:
+    commit, _, date = output.decode("utf-8", errors="replace").strip().partition("\x00")
+    if len(commit) < 40 or not date:
         return None
     return GitRevision(commit, date)
 
@@ -83,11 +76,5 @@ def collect(
 
 
 def repo_root_of(target: Path) -> Path:
-    """The repository a lint target belongs to (its nearest folder holding .git)."""
-    start = target.resolve()
-    if not start.is_dir():
-        start = start.parent
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
+    """The repository a lint target belongs to (`git.root_or_self`, the one root finder)."""
+    return git.root_or_self(target)

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .findings import RuleResult, RunResult, Severity, Status
+from .findings import SCORED_AREAS, RuleResult, RunResult, Severity, Status
 from .rules import Rule
 
-AREAS = ("ownership", "sla", "monitoring", "alerting", "governance", "compliance", "security")
+AREAS = SCORED_AREAS
 LEVELS = ("bronze", "silver", "gold")
 WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 

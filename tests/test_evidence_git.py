@@ -170,7 +170,8 @@ def test_a_broken_git_folder_never_reads_the_enclosing_repository(repo: Path) ->
 
     inner = repo / "vendored"
     (inner / ".git").mkdir(parents=True)  # not a repository: git would walk up to `repo`
-    assert read_history(repo) and read_history(inner) is None
+    assert read_history(repo).commits
+    assert read_history(inner).commits == () and read_history(inner).absent == "not a git repository"
 
 
 def test_an_unhashable_group_value_is_judged_alone_not_a_crash(repo: Path) -> None:

@@ -80,3 +80,12 @@ def test_schema_prints_each_kind() -> None:
             assert document["title"] == title
     default = run_cli(["schema"])
     assert json.loads(default.stdout)["$id"].endswith("manifest.schema.json")
+
+
+def test_rule_areas_are_written_once() -> None:
+    """The rule schema's area enum and the report schema's area keys follow findings.py."""
+    from mlprodlint.findings import RULE_AREAS, SCORED_AREAS
+    from mlprodlint.resources import load_schema
+
+    assert json.dumps(list(RULE_AREAS)) in json.dumps(load_schema("rule.schema.json"))
+    assert json.dumps(list(SCORED_AREAS)) in json.dumps(load_schema("report.schema.json"))

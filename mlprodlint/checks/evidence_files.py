@@ -7,6 +7,7 @@ from .base import CheckContext, Violation
 from .evidence_markdown import anchors, has_anchor, is_lorem, prose_words
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
 from .fieldpath import Match, is_empty, resolve
+from ..repo_walk import is_glob
 
 def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Reference]]:
     """Every present string reference at the named paths, resolved against the manifest folder."""
@@ -20,6 +21,8 @@ def references_exist(ctx: CheckContext, /, paths: list[str], check_anchors: bool
     for match, ref in references(ctx, paths):
         if ref.kind is RefKind.URL:
             continue  # no network: a URL is taken on trust
+        if is_glob(ref.text):
+            continue  # a glob is expanded by the rule that reads the files (ALR042: "matches no file")
         if ref.kind is RefKind.OUTSIDE:
             yield Violation(match.pointer, f"{match.display} '{ref.text}' {ref.why_outside}; it was not read")
             continue

@@ -2,7 +2,9 @@
 
 The plain age of a sign-off is the `date_within` rules' job (SEC002, GOV007); this check only
 compares a sign-off's date with the newest commit touching the model's `metadata.paths`. Without
-git (no binary, not a repository, no commits) it finds nothing.
+git (no binary, not a repository, no commits) there is nothing to check (`not_applicable`, with the
+reason). When git fails, times out or the history is cut before any commit to those paths was
+found, staleness cannot be established: that is a finding saying so, never a silent pass.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..repo_facts import RepoFacts
-from .base import CheckContext, Violation
+from .base import CheckContext, NothingToCheck, Violation
 from .fieldpath import first, resolve
 from .fields import parse_date
+
+
+# Check functions that read git history (parallel runs read it once, before starting workers).
+HISTORY_CHECKS = frozenset({"signoff_after_code_change"})
 
 
 def _facts(ctx: CheckContext) -> RepoFacts:
@@ -36,7 +42,9 @@ def _container(data: Any, pointer: str) -> Any:
     return node
 
 
-def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | None = None) -> Iterator[Violation]:
+def signoff_after_code_change(
+    ctx: CheckContext, /, path: str, group_by: str | None = None
+) -> Iterator[Violation | NothingToCheck]:
     declared = first(ctx.manifest, "metadata.paths")
     if not isinstance(declared, list):
         return
@@ -54,10 +62,19 @@ def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | N
             dated.append((match.pointer, match.display, date, group))
     if not dated:
         return
-    change = _facts(ctx).last_change(code_paths)  # git runs here, once per repository
-    if change is None:
+    facts = _facts(ctx)
+    history = facts.history()  # git runs here, once per repository
+    if history.absent:
+        yield NothingToCheck(f"no git history to compare with: {history.absent}")
         return
-    commit, file = change
+    change = facts.last_change(code_paths)
+    if change.unknown:
+        pointer, display, _, _ = dated[0]
+        yield Violation(pointer, f"cannot tell ({change.unknown}); {display} was not compared with the history of metadata.paths")
+        return
+    commit, file = change.commit, change.file
+    if commit is None:
+        return
     newest: dict[Any, dt.date] = {}
     for _, _, date, group in dated:
         if group is not None:

@@ -1,4 +1,4 @@
-"""The evidence check functions (issue 4): their specs, with the code imported on first call.
+"""The evidence check functions: their specs, with the code imported on first call.
 
 The evidence modules compile many regular expressions and pull in subprocess; importing them only
 when a rule actually runs keeps `mlprodlint --help` and runs without evidence rules fast.
@@ -50,10 +50,19 @@ BUILTIN = (
         "Referenced Markdown documents hold real prose, not just headings and TODO/TBD placeholders.",
         _args({"paths": _PATHS_ARG, "min_words": {"type": "integer", "minimum": 1}}, ["paths"]),
     ),
+    _spec("alerts_defined", "evidence_alerts",
+          "The service has at least one alert, in alerting.alerts or in the rules file(s)."),
+    _spec("paging_alert_defined", "evidence_alerts",
+          "At least one alert pages (manifest severity page, or a rules-file severity label among "
+          "the paging severities, page/critical by default)."),
     _spec("rules_file_valid", "evidence_alerts",
-          "alerting.rules_file parses as Prometheus alerting rules (groups -> rules -> alert/expr)."),
+          "alerting.rules_file parses as Prometheus alerting rules (groups -> rules -> alert/expr, "
+          "PrometheusRule resources, several documents, files or globs)."),
+    _spec("rules_file_not_template", "evidence_alerts",
+          "alerting.rules_file is a rendered file, not a Helm or Jinja template."),
     _spec("slo_alerts", "evidence_alerts",
-          "Every declared SLO (availability, latency, freshness) is covered by at least one alert."),
+          "Every declared SLO (availability, latency, freshness) has an alert that measures it or "
+          "declares it (slo: field or label)."),
     _spec("paging_alerts_have_runbooks", "evidence_alerts",
           "Paging alerts (severity page/critical) in the rules file carry a runbook."),
     _spec("team_in_codeowners", "evidence_owners",

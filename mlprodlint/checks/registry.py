@@ -66,12 +66,6 @@ def load_plugin(name: str) -> CheckSpec | None:
     return spec
 
 
-def plugin_checks() -> Mapping[str, CheckSpec]:
-    """Every installed check plugin, loaded (for listings; runs load only what rules name)."""
-    found = {name: load_plugin(name) for name in sorted(plugin_entry_points())}
-    return {name: spec for name, spec in found.items() if spec is not None}
-
-
 def lookup(name: str) -> CheckSpec | None:
     spec = BUILTIN_CHECKS.get(name)
     if spec is not None:

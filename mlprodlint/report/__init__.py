@@ -29,9 +29,10 @@ class ReportContext:
     fail_on: Severity = Severity.ERROR
     color: bool = False
     rules: Mapping[str, Rule] = field(default_factory=dict)
-    generated_at: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
     provenance: Any = None  # a provenance.Provenance when a format needs one (see NEEDS_PROVENANCE)
+    # A roots.SourceRoot: the machine formats (roots.ROOT_RELATIVE_FORMATS) show paths relative
+    # to it; None leaves every path relative to the working directory.
+    source_root: Any = None
 
 
 Formatter = Callable[[RunResult, ReportContext], str]
@@ -46,6 +47,8 @@ _FORMATTERS: dict[str, tuple[str, str]] = {
     "sarif": ("sarif", "render"),
     "junit": ("junit", "render"),
     "github": ("github", "render"),
+    "gitlab": ("gitlab", "render"),
+    "comment": ("comment", "render"),
 }
 
 
@@ -152,9 +155,16 @@ def render_all(
     result: RunResult, requests: Sequence[OutputRequest], context: ReportContext
 ) -> list[tuple[OutputRequest, str]]:
     """Render every report first: a failure in any of them must leave no file written."""
+    from .roots import ROOT_RELATIVE_FORMATS, rebase
+
     rendered = []
+    rebased: RunResult | None = None
     for request in requests:
         # Colour codes belong on a terminal only, never in a file.
         own = replace(context, color=context.color and request.path is None)
-        rendered.append((request, render_request(result, request, own)))
+        source = result
+        if context.source_root is not None and request.fmt in ROOT_RELATIVE_FORMATS:
+            rebased = rebased or rebase(result, context.source_root)
+            source = rebased
+        rendered.append((request, render_request(source, request, own)))
     return rendered

@@ -1,7 +1,8 @@
 """SARIF 2.1.0 for code-scanning upload (GitHub, GitLab, Azure DevOps). Serialised, not templated.
 
-Paths are relative to the working directory with uriBaseId %SRCROOT% (code scanning resolves
-them against the checkout); waived findings are results with an external suppression.
+Paths are relative to the repository root (report/roots.py) with uriBaseId %SRCROOT%, which
+`originalUriBaseIds` defines (code scanning resolves them against the checkout); waived findings
+are results with an external suppression.
 """
 
 from __future__ import annotations
@@ -176,6 +177,8 @@ def document(result: RunResult, context: ReportContext) -> dict[str, Any]:
         "runs": [
             {
                 **run,
+                **({"originalUriBaseIds": {"%SRCROOT%": {"uri": context.source_root.uri}}}
+                   if context.source_root is not None else {}),
                 "columnKind": "unicodeCodePoints",
                 "invocations": [{"executionSuccessful": True}],
                 "results": [_result(f, index[f.rule_id]) for f in result.findings],

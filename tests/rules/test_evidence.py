@@ -83,6 +83,10 @@ CASES: list[RuleCase] = [
     case("ALR044", H + "alerting:\n  rules_file: alerts.yaml\n", files={"alerts.yaml": RULES_OK}),
     case("ALR044", H + "alerting:\n  rules_file: alerts.yaml\n", 4, name="pager-without-runbook",
          files={"alerts.yaml": RULES_OK.replace('        annotations: {runbook_url: "https://runbooks.example.com/svc"}\n', "")}),
+    # ALR045 rules-file-not-template
+    case("ALR045", H + "alerting:\n  rules_file: alerts.yaml\n", files={"alerts.yaml": RULES_OK}),
+    case("ALR045", H + "alerting:\n  rules_file: alerts.yaml\n", 5, name="helm",
+         files={"alerts.yaml": RULES_OK.replace("> 1", "> {{ .Values.errorRate }}")}),
     # OWN040 team-in-codeowners
     case("OWN040", TEAM, files={"CODEOWNERS": "* @acme/svc\n"}),
     case("OWN040", TEAM, 8, name="other-owner", files={"CODEOWNERS": "* @acme/svc\n/mlprodlint.yaml @acme/platform\n"}),
