@@ -84,7 +84,7 @@ def find_repo_root(start: Path) -> Path:
     return root_or_self(start)
 
 
-def _summary(loaded: LoadedManifest) -> ManifestSummary:
+def _summary(loaded: LoadedManifest, enabled: Sequence[str] = ()) -> ManifestSummary:
     data = loaded.data or {}
     metadata = _section(data, "metadata")
     ownership = _section(data, "ownership")
@@ -100,6 +100,7 @@ def _summary(loaded: LoadedManifest) -> ManifestSummary:
         description=_text(metadata.get("description")),
         contact=_text(ownership.get("contact")),
         repository=_text(metadata.get("repository")),
+        frameworks=tuple(sorted(active_frameworks(data, enabled))),
     )
 
 
@@ -319,7 +320,7 @@ def lint_one(
     repo_root = find_repo_root(path.parent)
     loaded = load_manifest(path, display_path_for(path, options.base_dir), options.limits, repo_root)
     manifest_findings, manifest_results = lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
-    return _summary(loaded), manifest_findings, manifest_results
+    return _summary(loaded, options.frameworks), manifest_findings, manifest_results
 
 
 def merge_results(

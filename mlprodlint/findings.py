@@ -101,6 +101,9 @@ class ManifestSummary:
     description: str = ""
     contact: str = ""
     repository: str = ""
+    # Frameworks active for this manifest (its compliance.frameworks plus those enabled for every
+    # manifest), sorted: the report's evidence matrices are drawn for these.
+    frameworks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

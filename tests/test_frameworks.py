@@ -206,3 +206,96 @@ def test_a_malformed_effective_from_is_a_pack_error_with_its_line(tmp_path: Path
     result = run_cli(["rules", "validate", str(tmp_path / "pack")], cwd=tmp_path)
     assert result.exit_code == 1
     assert "p.yaml:12:" in result.stdout
+
+
+# --- the whole ML Test Score ------------------------------------------------------------------
+
+
+def test_every_ml_test_score_test_is_referenced_by_a_rule() -> None:
+    from mlprodlint.report.mltestscore import TESTS
+
+    cited = {test for rule in RULES for test in rule.controls_for("ml-test-score")}
+    assert [test for test, _ in TESTS if test not in cited] == []
+    assert len(TESTS) == 28
+
+
+# --- evidence matrix ---------------------------------------------------------------------------
+
+
+def test_evidence_matrix_never_shows_met_on_nothing(tmp_path: Path) -> None:
+    """A control no rule examined is `not assessed`: not run (deselected), not applicable, or
+    nothing to check; never `met`. A waived or upcoming rule is `not met`."""
+    manifest = HIGH_RISK.replace("[eu-ai-act]", "[eu-ai-act, sr-11-7]")
+    write(tmp_path / "mlprodlint.yaml", manifest)
+    result = run_cli(["check", ".", "--format", "json", "--today", TODAY, "--select", "CMP011,CMP012,AIA002,SRM003"], cwd=tmp_path)
+    readiness = json.loads(result.stdout)["readiness"][0]
+    eu = readiness["frameworks"]["eu-ai-act"]
+    assert eu["Art.5"] == {"outcome": "met", "rules": ["CMP011"]}
+    assert eu["Art.14"] == {"outcome": "met", "rules": ["CMP012"]}
+    assert eu["Art.9"]["outcome"] == "not met"  # AIA002 is upcoming: violated, not yet in force
+    assert eu["Art.17"] == {"outcome": "not assessed", "rules": ["AIA012", "AIA014"]}  # not selected: not run
+    sr = readiness["frameworks"]["sr-11-7"]
+    assert sr["V.independence"] == {"outcome": "not assessed", "rules": ["SRM003"]}  # nothing to compare
+    for framework in readiness["frameworks"].values():
+        for control in framework.values():
+            if control["outcome"] == "met":
+                assert control["rules"]
+    assert set(readiness["frameworks"]) == {"eu-ai-act", "sr-11-7"}  # only the active frameworks
+
+    report = run_cli(["report", ".", "--format", "markdown", "--today", TODAY, "--select", "CMP011,CMP012,AIA002,SRM003"], cwd=tmp_path)
+    assert "### Evidence matrix: EU AI Act (Regulation (EU) 2024/1689)" in report.stdout
+    assert "| Art.5 Prohibited AI practices | met | CMP011: pass |" in report.stdout
+    assert "| Art.17 Quality management system | not assessed | AIA012: not run, AIA014: not run |" in report.stdout
+    assert "| Art.9 Risk management system | **not met** | AIA002: upcoming (fails from 2027-12-02)" in report.stdout
+    html = run_cli(["report", ".", "--today", TODAY, "--select", "CMP011,CMP012,AIA002,SRM003"], cwd=tmp_path)
+    assert "Evidence matrix: SR 11-7 / OCC 2011-12" in html.stdout
+    assert '<td class="outcome-not-assessed">not assessed</td>' in html.stdout
+
+
+def test_waived_rule_does_not_meet_its_control(tmp_path: Path) -> None:
+    manifest = HIGH_RISK + """waivers:
+  - rule: AIA002
+    reason: Risk register migrates to the GRC tool this quarter.
+    approved_by: cro@acme.example
+    expires: 2028-01-31
+"""
+    write(tmp_path / "mlprodlint.yaml", manifest)
+    result = run_cli(["check", ".", "--format", "json", "--today", "2027-12-02", "--select", "AIA002"], cwd=tmp_path)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["readiness"][0]["frameworks"]["eu-ai-act"]["Art.9"]["outcome"] == "not met"
+
+
+def test_ml_test_score_paper_scoring(tmp_path: Path) -> None:
+    """Half a point for a test met by documentation, one for a test met by an automated rule;
+    the final score is the lowest section."""
+    from mlprodlint.findings import RuleResult, Severity, Status
+    from mlprodlint.matrix import ml_test_score
+
+    by_id = {rule.id: rule for rule in RULES}
+
+    def result(rule_id: str, status: Status) -> RuleResult:
+        rule = by_id[rule_id]
+        return RuleResult("m.yaml", rule_id, rule.name, rule.area, Severity.WARNING, status)
+
+    results = [
+        result("MTS002", Status.PASS),  # automated: data-7, infra-2 -> 1 point each
+        result("MTS001", Status.PASS),  # documented: data-2, data-3 -> 0.5 each
+        result("MTS005", Status.FAIL),  # infra-1, data-6 not met
+        result("MTS013", Status.NOT_APPLICABLE),  # monitor-5 not assessed
+    ]
+    score = ml_test_score(results, by_id)
+    assert dict(score.sections) == {"data": 2.0, "model": 0.0, "infra": 1.0, "monitor": 0.0}
+    assert score.final == 0.0 and score.meaning.startswith("More of a research project")
+    outcomes = {t.id: t.outcome for t in score.tests}
+    assert (outcomes["data-7"], outcomes["data-6"], outcomes["monitor-5"]) == ("met", "not met", "not assessed")
+    assert len(score.tests) == 28
+
+
+def test_ml_test_score_in_json_and_report(tmp_path: Path) -> None:
+    write(tmp_path / "mlprodlint.yaml", HIGH_RISK)
+    document = json.loads(run_cli(["check", ".", "--format", "json", "--today", TODAY], cwd=tmp_path).stdout)
+    score = document["readiness"][0]["ml_test_score"]
+    assert set(score["sections"]) == {"data", "model", "infra", "monitor"}
+    assert score["final"] == min(score["sections"].values())
+    report = run_cli(["report", ".", "--format", "markdown", "--today", TODAY], cwd=tmp_path).stdout
+    assert "ML Test Score, the paper's scoring" in report and f"final **{score['final']}**" in report

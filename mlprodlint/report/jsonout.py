@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from ..findings import Finding, RuleResult, RunResult, Status
+from ..findings import Finding, ManifestSummary, RuleResult, RunResult, Status
 from ..rules import Rule
 from ..readiness import Readiness, assess
 from . import ReportContext
@@ -81,8 +81,30 @@ def readiness_data(readiness: Readiness) -> dict[str, Any]:
     }
 
 
+def evidence_data(summary: ManifestSummary, results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
+    """The ML Test Score's own score and an evidence matrix per active framework (matrix.py)."""
+    from ..matrix import control_outcomes, frameworks_shown, ml_test_score
+
+    score = ml_test_score(results, rules)
+    matrices = {
+        name: {c.id: {"outcome": c.outcome, "rules": [r.rule_id for r in c.rules]} for c in control_outcomes(name, results, rules)}
+        for name in frameworks_shown(summary.frameworks, rules)
+    }
+    return {
+        "ml_test_score": {
+            "sections": {section: points for section, points in score.sections},
+            "final": score.final,
+            "met": sorted(t.id for t in score.tests if t.outcome == "met"),
+        },
+        **({"frameworks": matrices} if matrices else {}),
+    }
+
+
 def document(result: RunResult, context: ReportContext, lists: bool = True) -> dict[str, Any]:
     """The report as data; `lists=False` leaves out the findings and results (render streams them)."""
+    by_path: dict[str, list[RuleResult]] = {}
+    for rule_result in result.results:
+        by_path.setdefault(rule_result.path, []).append(rule_result)
     counts = result.count_by_severity()
     failing = result.failing(context.fail_on)
     head = {
@@ -113,7 +135,10 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
             for m in result.manifests
         ],
         "rule_packs": [{"name": name, "version": version} for name, version in result.rule_packs],
-        "readiness": [readiness_data(r) for r in assess(result, context.rules, context.fail_on)],
+        "readiness": [
+            {**readiness_data(r), **evidence_data(summary, by_path.get(summary.path, []), context.rules)}
+            for r, summary in zip(assess(result, context.rules, context.fail_on), result.manifests)
+        ],
     }
     if lists:
         head["findings"] = [finding_data(f) for f in result.findings]

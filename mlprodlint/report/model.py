@@ -122,6 +122,43 @@ def _ml_test_score(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"evidenced": sum(t["evidence"] for t in tests), "total": len(TESTS), "tests": tests, "sections": sections}
 
 
+def _frameworks(summary: ManifestSummary, results: list[RuleResult], rules: Mapping[str, Rule]) -> list[dict[str, Any]]:
+    """An evidence matrix per framework active for the manifest (see matrix.py for the outcomes)."""
+    from ..frameworks import framework
+    from ..matrix import control_outcomes, frameworks_shown
+
+    shown = []
+    for name in frameworks_shown(summary.frameworks, rules):
+        known = framework(name)
+        controls = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "outcome": c.outcome,
+                "outcome_class": c.outcome.replace(" ", "-"),
+                "rules": [{"rule_id": r.rule_id, "status": r.status, "fails_from": r.fails_from} for r in c.rules],
+            }
+            for c in control_outcomes(name, results, rules)
+        ]
+        counts = {key: sum(1 for c in controls if c["outcome"] == key) for key in ("met", "not met", "not assessed")}
+        shown.append({"id": name, "title": known.title, "source": known.source, "counts": counts, "controls": controls})
+    return shown
+
+
+def _test_score(results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
+    """The paper's own score: half a point manual, one automated, final = the lowest section."""
+    from ..matrix import ml_test_score
+
+    score = ml_test_score(results, rules)
+    titles = dict(SECTIONS)
+    return {
+        "sections": [{"id": sid, "title": titles[sid], "points": points} for sid, points in score.sections],
+        "final": score.final,
+        "meaning": score.meaning,
+        "tests": [{"id": t.id, "outcome": t.outcome, "points": t.points} for t in score.tests],
+    }
+
+
 def _manifest(summary: ManifestSummary, readiness: Readiness, results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
     outcomes = [
         _outcome(r, rules.get(r.rule_id))
@@ -168,6 +205,8 @@ def _manifest(summary: ManifestSummary, readiness: Readiness, results: list[Rule
         "groups": groups,
         "failures": [o for o in outcomes if o["status"] == Status.FAIL.value],
         "ml_test_score": _ml_test_score(outcomes),
+        "test_score": _test_score(results, rules),
+        "frameworks": _frameworks(summary, results, rules),
     }
 
 
