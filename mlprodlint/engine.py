@@ -23,6 +23,7 @@ from .core_rules import (
     WAIVER_UNUSED,
 )
 from .errors import MlprodlintError
+from .facts import collect as collect_facts
 from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
 from .git import root_or_self
 from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
@@ -101,6 +102,7 @@ def _summary(loaded: LoadedManifest, enabled: Sequence[str] = ()) -> ManifestSum
         contact=_text(ownership.get("contact")),
         repository=_text(metadata.get("repository")),
         frameworks=tuple(sorted(active_frameworks(data, enabled))),
+        facts=collect_facts(data),
     )
 
 

@@ -104,6 +104,8 @@ class ManifestSummary:
     # Frameworks active for this manifest (its compliance.frameworks plus those enabled for every
     # manifest), sorted: the report's evidence matrices are drawn for these.
     frameworks: tuple[str, ...] = ()
+    # (dotted path, value as one line) for documentation skeletons (facts.py; annex-iv format).
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

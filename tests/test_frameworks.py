@@ -5,6 +5,7 @@ JSON, SARIF (taxonomies, validated against the official schema), `rules --framew
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -299,3 +300,33 @@ def test_ml_test_score_in_json_and_report(tmp_path: Path) -> None:
     assert score["final"] == min(score["sections"].values())
     report = run_cli(["report", ".", "--format", "markdown", "--today", TODAY], cwd=tmp_path).stdout
     assert "ML Test Score, the paper's scoring" in report and f"final **{score['final']}**" in report
+
+
+# --- Annex IV skeleton -------------------------------------------------------------------------
+
+
+def test_annex_iv_skeleton_fills_facts_and_names_the_rule_of_each_gap(tmp_path: Path) -> None:
+    manifest = HIGH_RISK.replace("metadata:\n", "metadata:\n  description: \"Scores <b>payments</b> [x](javascript:alert(1))\"\n") + """\
+governance:
+  model_card: docs/model_card.md
+  risk_register: docs/risk.md
+monitoring:
+  model_metrics: [precision, recall]
+"""
+    write(tmp_path / "mlprodlint.yaml", manifest)
+    result = run_cli(["report", ".", "--format", "annex-iv", "--today", "2027-12-02", "-o", "annex-iv.md"], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "annex-iv.md").read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("### ")]
+    assert [h.split(".")[0] for h in headings] == [f"### {n}" for n in range(1, 10)]
+    assert "- **Model card (design, logic, key choices):** docs/model\\_card.md" in text
+    assert "- **Risk register:** docs/risk.md" in text
+    assert "- **Expected accuracy (metrics):** precision; recall" in text
+    assert "- **Instructions for use:** TODO (detected by AIA008)" in text
+    assert "- **Post-market monitoring plan:** TODO (detected by AIA013)" in text
+    assert "- **Risk category:** high" in text
+    assert "TODO (not checked by mlprodlint): Annex IV(8)" in text
+    assert "not legal advice" in text
+    # Manifest text cannot become HTML or a link: every special character is backslash-escaped.
+    assert "Scores \\<b\\>payments\\</b\\> \\[x\\](javascript:alert(1))" in text
+    assert not re.search(r"(?<!\\)[<\]]", text.split("- **Description:**")[1].splitlines()[0].replace("\\<", "").replace("\\]", ""))

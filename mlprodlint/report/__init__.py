@@ -49,6 +49,7 @@ _FORMATTERS: dict[str, tuple[str, str]] = {
     "github": ("github", "render"),
     "gitlab": ("gitlab", "render"),
     "comment": ("comment", "render"),
+    "annex-iv": ("annexiv", "render"),
 }
 
 
