@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -64,6 +65,7 @@ class LintRun:
     threshold: Severity
     targets: tuple[Path, ...]
     plan: Plan
+    today: dt.date | None = None  # the day dates were judged against (reports record it)
 
 
 def _rule_set(request: RunRequest) -> RuleSet:
@@ -114,7 +116,7 @@ def _lint(request: RunRequest) -> LintRun:
     )
     cache = Cache(default_folder(config.root)) if request.perf.cache else None
     result = after_lint(request.platform, lint_many(manifests, rule_set, options, request.perf.jobs, cache))
-    return LintRun(result, rule_set, threshold, request.targets, the_plan)
+    return LintRun(result, rule_set, threshold, request.targets, the_plan, request.today)
 
 
 def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool = True) -> None:
@@ -140,7 +142,10 @@ def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool 
     if any(r.fmt in NEEDS_PROVENANCE for r in requests):
         from .provenance import collect, repo_root_of
 
-        provenance = collect(repo_root_of(run.targets[0]), __version__, run.result.rule_packs, os.environ)
+        provenance = collect(
+            repo_root_of(run.targets[0]), __version__, run.result.rule_packs, os.environ,
+            run.today.isoformat() if run.today else "",
+        )
     context = ReportContext(
         tool_version=__version__,
         fail_on=run.threshold,
@@ -168,6 +173,7 @@ _LAZY_COMMANDS = {
     "explain": ("cli_rules", "explain"),
     "schema": ("cli_rules", "schema"),
     "init": ("cli_init", "init"),  # mlprodlint/cli_init.py
+    "portfolio": ("cli_portfolio", "portfolio"),  # mlprodlint/cli_portfolio.py
 }
 
 
@@ -199,7 +205,7 @@ def check(request: RunRequest) -> None:
         raise SystemExit(EXIT_OK)
     _emit(run, request.output, "text")
     below_level = level_gate_fails(run.plan, run.result, run.rule_set, run.threshold)
-    raise SystemExit(EXIT_FINDINGS if run.result.failing(run.threshold) or below_level else EXIT_OK)
+    raise SystemExit(EXIT_FINDINGS if not run.result.summary(run.threshold).passed or below_level else EXIT_OK)
 
 
 @cli.command()

@@ -89,6 +89,6 @@ def level_gate_fails(the_plan: Plan, result: RunResult, rule_set: RuleSet, thres
         return False
     from .profiles import gate, gate_report
 
-    outcomes = gate(result, rule_set.rules, the_plan.require_level, the_plan.level, threshold)
+    outcomes = gate(result, the_plan.require_level, the_plan.level, threshold)
     click.echo(gate_report(outcomes), err=True, nl=False)
     return not all(o.ok for o in outcomes)

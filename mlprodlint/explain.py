@@ -76,6 +76,9 @@ def explain(rule: Rule, versions: Mapping[str, str]) -> str:
         out += ["## Example", "", "A manifest fragment that satisfies the rule:", "", "```yaml", rule.example, "```", ""]
     out += ["## How to fix", "", rule.fix, ""]
     out += ["## Applies when", "", rule.applies_when.describe(), ""]
+    if rule.blocked_by:
+        blockers = " or ".join(rule.blocked_by)
+        out += [f"Not applicable (\"blocked by ...\") on a manifest where {blockers} fails: that finding is the root cause.", ""]
     out += ["## Options", ""]
     description = _check_description(rule)
     if rule.check == "engine":
@@ -158,6 +161,7 @@ def rule_data(rule: Rule, versions: Mapping[str, str]) -> dict[str, Any]:
         "check": rule.check,
         "args": dict(rule.args),
         "applies_when": rule.applies_when.describe(),
+        "blocked_by": list(rule.blocked_by),
         "message": rule.message,
         "rationale": rule.rationale,
         "fix": rule.fix,

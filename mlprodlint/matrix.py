@@ -3,9 +3,9 @@
 A control is
 - `met` when at least one rule citing it examined the manifest (pass, fail, waived or upcoming)
   and every such rule passed;
-- `not met` when any rule citing it failed, is waived (the accepted exception is not evidence)
-  or is upcoming (violated, not yet in force);
-- `not assessed` when no rule citing it examined anything: not run for this manifest, not
+- `not_met` when any rule citing it failed, is waived or baselined (an accepted exception is
+  not evidence) or is upcoming (violated, not yet in force);
+- `not_assessed` when no rule citing it examined anything: not run for this manifest, not
   applicable, or nothing to check. Never `met` on nothing.
 
 The ML Test Score (Breck et al., 2017) gives each of its 28 tests half a point when it is done
@@ -23,8 +23,8 @@ from .findings import RuleResult, Status
 from .frameworks import ML_TEST_SCORE, framework
 from .rules import Rule
 
-MET, NOT_MET, NOT_ASSESSED = "met", "not met", "not assessed"
-_EXAMINED = frozenset({Status.PASS, Status.FAIL, Status.WAIVED, Status.UPCOMING})
+MET, NOT_MET, NOT_ASSESSED = "met", "not_met", "not_assessed"  # as in report/model.py
+_EXAMINED = frozenset({Status.PASS, Status.FAIL, Status.WAIVED, Status.BASELINED, Status.UPCOMING})
 
 # The paper's reading of the final score (Table III of Breck et al., 2017), lowest bound first.
 ML_TEST_SCORE_MEANING = (

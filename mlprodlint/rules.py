@@ -103,6 +103,9 @@ class Rule:
     example: str = ""
     ml_test_score: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    # Rules whose failure makes this one moot: it is then not applicable, "blocked by ID", so one
+    # root cause is reported once (no alerts at all: ALR001, not every alerting rule after it).
+    blocked_by: tuple[str, ...] = ()
     since: str = ""
     pack: str = ""
     source: str = ""  # file:line where the rule is defined
@@ -317,6 +320,7 @@ def _check_rule(
             example=raw.get("example", "").rstrip(),
             ml_test_score=tests,
             references=tuple(raw.get("references", ())),
+            blocked_by=tuple(raw.get("blocked_by", ())),
             since=raw.get("since", ""),
             pack=pack_meta["name"],
             source=f"{shown}:{line}",
@@ -392,23 +396,6 @@ def read_source(name: str, directory: Path, seen: set[Path] | None = None) -> tu
         if pack is not None:
             packs.append(pack)
     return PackSource(name, tuple(packs)), problems
-
-
-def load_rule_set(directories: Sequence[Path]) -> RuleSet:
-    """Load every pack in the directories (in order); packs extend each other by name."""
-    seen: set[Path] = set()
-    sources: list[PackSource] = []
-    problems: list[PackProblem] = []
-    for directory in directories:
-        source, found = read_source(directory.as_posix(), directory, seen)
-        sources.append(source)
-        problems.extend(found)
-    if problems:
-        raise RulePackError(pack_error_text(problems))
-    rule_set, problems = assemble(sources)
-    if problems:
-        raise RulePackError(pack_error_text(problems))
-    return rule_set
 
 
 def missing_extends(sources: Sequence[PackSource]) -> list[tuple[RulePack, str]]:
@@ -527,8 +514,42 @@ def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]
             if override.applies_when is not None:
                 changes["applies_when"] = override.applies_when
             rules[override.id] = replace(rules[override.id], **changes)
+    problems.extend(_blocked_by_problems(rules))
     kept = tuple(sorted((r for r in rules.values() if r.id not in disabled), key=lambda r: r.id))
     return RuleSet(kept, tuple(ordered)), problems
+
+
+def _blocked_by_problems(rules: Mapping[str, Rule]) -> list[PackProblem]:
+    """`blocked_by` names known rules (a disabled rule is known: it then blocks nothing) and has no
+    cycle (two rules blocking each other would both be moot whenever either fails)."""
+    problems: list[PackProblem] = []
+
+    def where(rule: Rule) -> tuple[str, int]:
+        path, _, line = rule.source.rpartition(":")
+        return path, int(line) if line.isdigit() else 1
+
+    for rule in rules.values():
+        for blocker in rule.blocked_by:
+            if blocker not in rules:
+                problems.append(PackProblem(*where(rule), 1, f"rule {rule.id}: blocked_by names unknown rule {blocker}"))
+    state: dict[str, str] = {}
+
+    def visit(rule_id: str, chain: tuple[str, ...]) -> None:
+        if state.get(rule_id) == "done" or rule_id not in rules:
+            return
+        if state.get(rule_id) == "active":
+            cycle = chain[chain.index(rule_id):]
+            rule = rules[rule_id]
+            problems.append(PackProblem(*where(rule), 1, f"rule {rule_id}: blocked_by cycle {' -> '.join((*cycle, rule_id))}"))
+            return
+        state[rule_id] = "active"
+        for blocker in rules[rule_id].blocked_by:
+            visit(blocker, (*chain, rule_id))
+        state[rule_id] = "done"
+
+    for rule_id in sorted(rules):
+        visit(rule_id, ())
+    return problems
 
 
 def _ancestors(pack: RulePack, names: Mapping[str, list[RulePack]]) -> list[RulePack]:

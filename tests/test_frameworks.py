@@ -14,11 +14,10 @@ import pytest
 from conftest import REPO_ROOT, TODAY, run_cli, write
 
 from mlprodlint.frameworks import FRAMEWORKS
-from mlprodlint.resources import builtin_rules_dir
-from mlprodlint.rules import load_rule_set
+from mlprodlint.packs import PackRequest, load
 
 SPEC = Path(__file__).resolve().parent / "data" / "spec"
-RULES = load_rule_set([builtin_rules_dir()]).rules
+RULES = load(PackRequest()).rules
 
 HIGH_RISK = """\
 apiVersion: mlprodlint/v1
@@ -233,10 +232,10 @@ def test_evidence_matrix_never_shows_met_on_nothing(tmp_path: Path) -> None:
     eu = readiness["frameworks"]["eu-ai-act"]
     assert eu["Art.5"] == {"outcome": "met", "rules": ["CMP011"]}
     assert eu["Art.14"] == {"outcome": "met", "rules": ["CMP012"]}
-    assert eu["Art.9"]["outcome"] == "not met"  # AIA002 is upcoming: violated, not yet in force
-    assert eu["Art.17"] == {"outcome": "not assessed", "rules": ["AIA012", "AIA014"]}  # not selected: not run
+    assert eu["Art.9"]["outcome"] == "not_met"  # AIA002 is upcoming: violated, not yet in force
+    assert eu["Art.17"] == {"outcome": "not_assessed", "rules": ["AIA012", "AIA014"]}  # not selected: not run
     sr = readiness["frameworks"]["sr-11-7"]
-    assert sr["V.independence"] == {"outcome": "not assessed", "rules": ["SRM003"]}  # nothing to compare
+    assert sr["V.independence"] == {"outcome": "not_assessed", "rules": ["SRM003"]}  # nothing to compare
     for framework in readiness["frameworks"].values():
         for control in framework.values():
             if control["outcome"] == "met":
@@ -250,7 +249,7 @@ def test_evidence_matrix_never_shows_met_on_nothing(tmp_path: Path) -> None:
     assert "| Art.9 Risk management system | **not met** | AIA002: upcoming (fails from 2027-12-02)" in report.stdout
     html = run_cli(["report", ".", "--today", TODAY, "--select", "CMP011,CMP012,AIA002,SRM003"], cwd=tmp_path)
     assert "Evidence matrix: SR 11-7 / OCC 2011-12" in html.stdout
-    assert '<td class="outcome-not-assessed">not assessed</td>' in html.stdout
+    assert '<td class="outcome-not_assessed">not assessed</td>' in html.stdout
 
 
 def test_waived_rule_does_not_meet_its_control(tmp_path: Path) -> None:
@@ -263,7 +262,7 @@ def test_waived_rule_does_not_meet_its_control(tmp_path: Path) -> None:
     write(tmp_path / "mlprodlint.yaml", manifest)
     result = run_cli(["check", ".", "--format", "json", "--today", "2027-12-02", "--select", "AIA002"], cwd=tmp_path)
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["readiness"][0]["frameworks"]["eu-ai-act"]["Art.9"]["outcome"] == "not met"
+    assert json.loads(result.stdout)["readiness"][0]["frameworks"]["eu-ai-act"]["Art.9"]["outcome"] == "not_met"
 
 
 def test_ml_test_score_paper_scoring(tmp_path: Path) -> None:
@@ -288,7 +287,7 @@ def test_ml_test_score_paper_scoring(tmp_path: Path) -> None:
     assert dict(score.sections) == {"data": 2.0, "model": 0.0, "infra": 1.0, "monitor": 0.0}
     assert score.final == 0.0 and score.meaning.startswith("More of a research project")
     outcomes = {t.id: t.outcome for t in score.tests}
-    assert (outcomes["data-7"], outcomes["data-6"], outcomes["monitor-5"]) == ("met", "not met", "not assessed")
+    assert (outcomes["data-7"], outcomes["data-6"], outcomes["monitor-5"]) == ("met", "not_met", "not_assessed")
     assert len(score.tests) == 28
 
 

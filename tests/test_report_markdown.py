@@ -61,7 +61,7 @@ def test_markdown_content(tmp_path: Path) -> None:
     assert "  - Waived: On-call rotation \\| being set up by SRE this quarter. (approved by cto@acme.example, expires 2027-01-31)" in text
     assert "  - `svc/mlprodlint.yaml:9:1` No business owner: ownership.business\\_owner is missing" in text
     assert "| ✅ | infra-7 | Serving models can be rolled back | RPT001 (pass) |" in text
-    assert "| ❌ | monitor-7 | Prediction quality has not regressed | RPT002 (waived) |" in text
+    assert "| ❌ | monitor-7 | Prediction quality has not regressed (not met: waived) | RPT002 (waived) |" in text
     ml_test_rows = [line for line in text.splitlines() if re.match(r"^\| (✅|❌|–) \| (data|model|infra|monitor)-[1-7] \|", line)]
     assert len(ml_test_rows) == 28
 

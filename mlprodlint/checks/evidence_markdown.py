@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -58,6 +60,11 @@ def _body_lines(text: str) -> list[str]:
 
 
 def anchors(text: str) -> list[str]:
+    return list(_anchors(text))
+
+
+@lru_cache(maxsize=256)  # several rules ask about the same document (a file's text is read once per run)
+def _anchors(text: str) -> tuple[str, ...]:
     """Every anchor a rendered Markdown document offers, in document order (GitHub semantics).
 
     Headings get slugs, repeated slugs get -1, -2, ... suffixes; explicit `<a name|id=...>` and
@@ -103,7 +110,7 @@ def anchors(text: str) -> list[str]:
             previous = ""
             continue
         previous = line
-    return found
+    return tuple(found)
 
 
 def has_anchor(text: str, anchor: str) -> bool:
@@ -113,6 +120,7 @@ def has_anchor(text: str, anchor: str) -> bool:
     return any(candidate.lower() == wanted for candidate in anchors(text))
 
 
+@lru_cache(maxsize=256)  # a pure function of the text; several rules count the same document
 def prose_words(text: str) -> int:
     """Words of real prose: headings, placeholder lines (TODO, TBD, lorem ipsum), `<fill me>`
     tokens, HTML comments, table rules and front matter do not count."""

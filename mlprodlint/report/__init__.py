@@ -65,7 +65,7 @@ def _lazy(module: str, function: str) -> Formatter:
 
 FORMATS: dict[str, Formatter] = {name: _lazy(*target) for name, target in _FORMATTERS.items()}
 # Formats that show the generation time, git commit or hostname (collecting them costs a git call).
-NEEDS_PROVENANCE = frozenset({"html", "markdown", "junit", "template"})
+NEEDS_PROVENANCE = frozenset({"html", "markdown", "junit", "template", "json"})
 
 
 def render(result: RunResult, fmt: str, context: ReportContext) -> str:

@@ -8,11 +8,11 @@ from functools import partial
 from typing import Any
 
 from ..findings import Finding, ManifestSummary, RuleResult, RunResult, Status
+from ..readiness import Readiness
 from ..rules import Rule
-from ..readiness import Readiness, assess
 from . import ReportContext
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
@@ -49,8 +49,11 @@ def result_data(result: RuleResult, rules: Mapping[str, Rule] | None = None) -> 
         "area": result.area,
         "severity": result.severity.label,
         "status": result.status.value,
-        "findings": len(result.findings),
+        "findings": sum(1 for f in result.findings if not f.baselined),
     }
+    baselined = len(result.findings) - data["findings"]
+    if baselined:
+        data["baselined"] = baselined
     if result.reason:
         data["reason"] = result.reason
     if result.status is Status.UPCOMING and result.findings:
@@ -72,12 +75,27 @@ def readiness_data(readiness: Readiness) -> dict[str, Any]:
         "path": readiness.path,
         "verdict": readiness.verdict,
         "level": readiness.level or None,
-        "score": readiness.score,
+        "score": readiness.score,  # None (null) when no rule was evaluated
         "areas": {
             a.area: {"score": a.percent, "earned": a.earned, "possible": a.possible, "passed": a.passed,
-                     "failed": a.failed, "waived": a.waived, "not_applicable": a.not_applicable}
+                     "failed": a.failed, "waived": a.waived, "baselined": a.baselined,
+                     "not_applicable": a.not_applicable}
             for a in readiness.areas
         },
+    }
+
+
+def source_data(context: ReportContext) -> dict[str, Any]:
+    """Which repository and commit were linted, judged as of which day: `portfolio` merges
+    reports from many repositories' CI runs by these. No wall-clock time: the same commit linted
+    with the same --today gives the same bytes."""
+    provenance = context.provenance
+    revision = getattr(provenance, "revision", None)
+    return {
+        "repository": getattr(provenance, "repository", "") or None,
+        "commit": revision.commit if revision else None,
+        "commit_date": revision.date if revision else None,
+        "judged_on": getattr(provenance, "judged_on", "") or None,
     }
 
 
@@ -102,24 +120,24 @@ def evidence_data(summary: ManifestSummary, results: list[RuleResult], rules: Ma
 
 def document(result: RunResult, context: ReportContext, lists: bool = True) -> dict[str, Any]:
     """The report as data; `lists=False` leaves out the findings and results (render streams them)."""
+    summary = result.summary(context.fail_on)
     by_path: dict[str, list[RuleResult]] = {}
     for rule_result in result.results:
         by_path.setdefault(rule_result.path, []).append(rule_result)
-    counts = result.count_by_severity()
-    failing = result.failing(context.fail_on)
     head = {
         "version": JSON_FORMAT_VERSION,
         "tool": {"name": "mlprodlint", "version": context.tool_version},
+        "source": source_data(context),
         "summary": {
-            "manifests": len(result.manifests),
-            "findings": sum(counts.values()),
-            "by_severity": counts,
-            "waived": sum(1 for f in result.findings if f.waived),
-            "upcoming": len(result.upcoming_findings()),
+            "manifests": summary.manifests,
+            "findings": summary.findings,
+            "by_severity": summary.by_severity,
+            "waived": summary.waived,
+            "upcoming": summary.upcoming,
             "fail_on": context.fail_on.label,
-            "failing": len(failing),
-            "passed": not failing,
-            **({"baseline": {"path": result.baseline.path, "baselined": result.baseline.baselined,
+            "failing": len(summary.failing),
+            "passed": summary.passed,
+            **({"baseline": {"path": result.baseline.path, "baselined": summary.baselined,
                              "fixed": result.baseline.fixed}} if result.baseline is not None else {}),
         },
         "manifests": [
@@ -130,14 +148,15 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
                 "lifecycle": m.lifecycle,
                 "tier": m.tier,
                 "team": m.team,
+                "contact": m.contact,
                 "parsed": m.parsed,
             }
             for m in result.manifests
         ],
         "rule_packs": [{"name": name, "version": version} for name, version in result.rule_packs],
         "readiness": [
-            {**readiness_data(r), **evidence_data(summary, by_path.get(summary.path, []), context.rules)}
-            for r, summary in zip(assess(result, context.rules, context.fail_on), result.manifests)
+            {**readiness_data(r), **evidence_data(m, by_path.get(m.path, []), context.rules)}
+            for r, m in zip(summary.readiness, result.manifests)
         ],
     }
     if lists:

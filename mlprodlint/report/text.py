@@ -24,7 +24,7 @@ def _line(finding: Finding, color: bool) -> str:
 def render(result: RunResult, context: ReportContext) -> str:
     color = context.color
     out: list[str] = []
-    active = result.active_findings()
+    active = [f for f in result.findings if not f.waived and not f.upcoming]
     for _path, group in groupby(active, key=lambda f: f.path):
         for finding in group:
             out.append(_line(finding, color))
@@ -39,7 +39,7 @@ def render(result: RunResult, context: ReportContext) -> str:
                 f"waived until {finding.waiver_expires} by {finding.waiver_approved_by}: {finding.waiver_reason}"
             )
         out.append("")
-    upcoming = result.upcoming_findings()
+    upcoming = [f for f in result.findings if f.upcoming and not f.waived]
     if upcoming:
         # Obligations not yet in force (rule effective_from): shown, never failing the run.
         out.append(f"Upcoming ({len(upcoming)}):")
@@ -51,24 +51,17 @@ def render(result: RunResult, context: ReportContext) -> str:
 
 
 def _summary(result: RunResult, context: ReportContext) -> str:
-    counts = result.count_by_severity()
-    total = sum(counts.values())
-    manifests = len(result.manifests)
-    failing = result.failing(context.fail_on)
-    per_severity = ", ".join(f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in counts.items())
-    waived = sum(1 for f in result.findings if f.waived)
-    upcoming = len(result.upcoming_findings())
-    upcoming_text = f", {upcoming} upcoming" if upcoming else ""
-    verdict = (
-        f"FAILED: {len(failing)} finding(s) at or above {context.fail_on.label}"
-        if failing
-        else f"PASSED: nothing at or above {context.fail_on.label}"
+    summary = result.summary(context.fail_on)
+    per_severity = ", ".join(
+        f"{n} {label}{'s' if n != 1 and label != 'info' else ''}" for label, n in summary.by_severity.items()
     )
-    plural = "manifest" if manifests == 1 else "manifests"
+    plural = "manifest" if summary.manifests == 1 else "manifests"
     baselined = (
-        f", {result.baseline.baselined} baselined ({result.baseline.fixed} baseline entries fixed)"
+        f", {summary.baselined} baselined ({result.baseline.fixed} baseline entries fixed)"
         if result.baseline is not None else ""
     )
+    upcoming = f", {summary.upcoming} upcoming" if summary.upcoming else ""
     return (
-        f"{manifests} {plural} checked, {total} finding(s) ({per_severity}), {waived} waived{baselined}{upcoming_text}. {verdict}."
+        f"{summary.manifests} {plural} checked, {summary.findings} finding(s) ({per_severity}), "
+        f"{summary.waived} waived{baselined}{upcoming}. {summary.verdict_text}."
     )

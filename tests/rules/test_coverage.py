@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from helpers import RuleCase
 
+from mlprodlint.packs import PackRequest, load
 from mlprodlint.resources import builtin_rules_dir
-from mlprodlint.rules import check_pack, load_rule_set, pack_files
+from mlprodlint.rules import check_pack, pack_files
 
 HERE = Path(__file__).resolve().parent
 PREFIX_OF_AREA = {
@@ -51,7 +52,7 @@ def collect_cases() -> dict[str, list[RuleCase]]:
 
 
 ALL_CASES = [item for cases in collect_cases().values() for item in cases]
-RULES = load_rule_set([builtin_rules_dir()]).rules
+RULES = load(PackRequest()).rules  # the built-in packs, loaded the way a run loads them
 RULE_IDS = [rule.id for rule in RULES]
 
 
