@@ -316,7 +316,7 @@ monitoring:
     result = run_cli(["report", ".", "--format", "annex-iv", "--today", "2027-12-02", "-o", "annex-iv.md"], cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
     text = (tmp_path / "annex-iv.md").read_text(encoding="utf-8")
-    headings = [line for line in text.splitlines() if line.startswith("### ")]
+    headings = [line for line in text.splitlines() if line.startswith("### ") and line[4].isdigit()]
     assert [h.split(".")[0] for h in headings] == [f"### {n}" for n in range(1, 10)]
     assert "- **Model card (design, logic, key choices):** docs/model\\_card.md" in text
     assert "- **Risk register:** docs/risk.md" in text

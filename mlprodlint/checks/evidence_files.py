@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from .base import CheckContext, Violation
+from .base import CheckContext, NothingToCheck, Violation
 from .evidence_markdown import anchors, has_anchor, is_lorem, prose_words
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
 from .fieldpath import Match, is_empty, resolve
@@ -17,8 +17,12 @@ def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Ref
                 yield match, resolve_reference(match.value, ctx.manifest_dir, ctx.repo_root)
 
 
-def references_exist(ctx: CheckContext, /, paths: list[str], check_anchors: bool = True) -> Iterator[Violation]:
-    for match, ref in references(ctx, paths):
+def references_exist(ctx: CheckContext, /, paths: list[str], check_anchors: bool = True) -> Iterator[Violation | NothingToCheck]:
+    found = list(references(ctx, paths))
+    if not found:  # nothing referenced: nothing examined, never a pass
+        yield NothingToCheck(f"none of {', '.join(paths)} is declared")
+        return
+    for match, ref in found:
         if ref.kind is RefKind.URL:
             continue  # no network: a URL is taken on trust
         if is_glob(ref.text):
@@ -45,9 +49,14 @@ def references_exist(ctx: CheckContext, /, paths: list[str], check_anchors: bool
 
 
 
-def documents_not_templates(ctx: CheckContext, /, paths: list[str], min_words: int = 25) -> Iterator[Violation]:
+def documents_not_templates(ctx: CheckContext, /, paths: list[str], min_words: int = 25) -> Iterator[Violation | NothingToCheck]:
     seen: set[str] = set()
-    for match, ref in references(ctx, paths):
+    found = list(references(ctx, paths))
+    if not any(ref.kind is RefKind.INSIDE and ref.is_markdown and ref.exists for _, ref in found):
+        # No Markdown document in the repository to read (none declared, URLs, missing files).
+        yield NothingToCheck(f"no Markdown document in the repository at {', '.join(paths)}")
+        return
+    for match, ref in found:
         if ref.kind is not RefKind.INSIDE or not ref.is_markdown or not ref.exists:
             continue  # missing or escaping references are another rule's finding
         assert ref.path is not None

@@ -113,6 +113,12 @@ def _chapter(summary: ManifestSummary, results: Sequence[RuleResult]) -> list[st
             out.append(f"- TODO ({NOT_CHECKED}): {note}")
             todo += 1
         out.append("")
+    open_findings = [f for r in results if r.status in (Status.FAIL, Status.UPCOMING) for f in r.findings]
+    if open_findings:
+        out += ["### Open findings", "", "What mlprodlint found that this documentation must resolve:", ""]
+        out += [f"- {f.rule_id} ({f.severity.label}{', upcoming' if f.upcoming else ''}) "
+                f"`{f.path}:{f.line}`: {_md(f.message)}" for f in sorted(open_findings, key=lambda f: f.sort_key())]
+        out.append("")
     out.insert(4, f"{todo} TODO(s) to complete.")
     out.insert(5, "")
     return out
