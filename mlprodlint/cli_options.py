@@ -48,6 +48,9 @@ class PlatformOptions:
     write_baseline: Path | None = None
     diff_rev: str | None = None
     changed_files: bool = False
+    # Staged changes (`git diff --cached`) count as changed files: pre-commit never passes a
+    # deleted file to a hook, yet deleting a manifest's model card must be caught at commit time.
+    staged: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Params(TypedDict, total=False):
     write_baseline: Path | None
     diff_rev: str | None
     changed_files: bool
+    staged: bool
     jobs: int
     no_cache: bool
     max_file_size: int | None
@@ -142,6 +146,7 @@ _PLATFORM = (
     click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings in this baseline file and exit 0."),
     click.option("--diff", "diff_rev", metavar="REV", help="Lint only manifests affected by changes since git REV (plus untracked files)."),
     click.option("--changed-files", is_flag=True, help="PATHS are changed files (pre-commit's list): lint the manifests they affect."),
+    click.option("--staged", is_flag=True, help="Add git's staged changes, deletions included, to the changed files (pre-commit hook)."),
 )
 _PERF = (
     click.option("-j", "--jobs", type=int, default=0, show_default=True,
@@ -208,12 +213,13 @@ def build_platform(params: Params) -> PlatformOptions:
         baseline=params.get("baseline"),
         write_baseline=params.get("write_baseline"),
         diff_rev=params.get("diff_rev"),
-        changed_files=bool(params.get("changed_files")),
+        changed_files=bool(params.get("changed_files")) or bool(params.get("staged")),
+        staged=bool(params.get("staged")),
     )
     if options.baseline is not None and options.write_baseline is not None:
         raise UsageError("--baseline and --write-baseline exclude each other (rewrite the baseline with --write-baseline alone)")
     if options.diff_rev is not None and options.changed_files:
-        raise UsageError("--diff and --changed-files exclude each other")
+        raise UsageError("--diff excludes --changed-files and --staged")
     return options
 
 

@@ -24,7 +24,7 @@ from .core_rules import (
 )
 from .errors import MlprodlintError
 from .facts import collect as collect_facts
-from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
+from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status, WaiverNote
 from .git import root_or_self
 from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
 from .repo_facts import RepoFactsCache
@@ -161,7 +161,7 @@ class _ManifestRun:
             )
         return self.at_pointer(rule, violation.detail, violation.pointer)
 
-    def record(self, rule: Rule, status: Status, findings: Sequence[Finding] = (), reason: str = "", **waiver: str) -> None:
+    def record(self, rule: Rule, status: Status, findings: Sequence[Finding] = (), reason: str = "") -> None:
         self.results.append(
             RuleResult(
                 path=self.loaded.display_path,
@@ -173,7 +173,6 @@ class _ManifestRun:
                 findings=tuple(findings),
                 level=rule.level,
                 reason=reason,
-                **waiver,
             )
         )
 
@@ -225,10 +224,17 @@ def _evaluate(run: _ManifestRun, rules: Sequence[Rule], context: CheckContext) -
     by_id = {rule.id: rule for rule in rules}
     outcomes: dict[str, _Outcome] = {}
 
+    def blocks(rule_id: str) -> bool:
+        # An unselected blocker blocks nothing; a failing one blocks even when waived (the root
+        # cause is known and accepted: its consequences are still moot).
+        if rule_id not in by_id:
+            return False
+        outcome = outcome_of(by_id[rule_id])
+        return outcome.status is Status.FAIL or outcome.blocked
+
     def outcome_of(rule: Rule) -> _Outcome:
         if rule.id not in outcomes:
-            blockers = (outcome_of(by_id[b]) for b in rule.blocked_by if b in by_id)
-            blocker = next((b for b, o in zip(rule.blocked_by, blockers) if o.status is Status.FAIL or o.blocked), None)
+            blocker = next((b for b in rule.blocked_by if blocks(b)), None)
             outcomes[rule.id] = _evaluate_rule(run, rule, context, blocker)
         return outcomes[rule.id]
 
@@ -265,12 +271,9 @@ def _record_with_waivers(run: _ManifestRun, rule_set: RuleSet, rules: Sequence[R
         outcome = outcomes[rule.id]
         waiver = resolution.active.get(rule.id)
         if outcome.findings and waiver is not None:
-            fields = {  # reports show these verbatim: never echo a pasted credential
-                "waiver_reason": redact(waiver.reason),
-                "waiver_approved_by": redact(waiver.approved_by),
-                "waiver_expires": waiver.expires_text,
-            }
-            run.record(rule, Status.WAIVED, [replace(f, waived=True, **fields) for f in outcome.findings], **fields)
+            # Reports show these verbatim: never echo a pasted credential.
+            note = WaiverNote(redact(waiver.reason), redact(waiver.approved_by), waiver.expires_text)
+            run.record(rule, Status.WAIVED, [replace(f, waiver=note) for f in outcome.findings])
         elif outcome.findings and (day := rule.effective_date(run.loaded.data)) is not None and run.options.today < day:
             # The obligation is not in force yet: reported as upcoming, never failing the run.
             upcoming = [

@@ -9,7 +9,8 @@ Scoring (documented in README, shown in reports):
   when no bronze or silver rule fails, gold when no rule fails at all. Waived rules do not block a
   level (the waiver is the accepted, justified exception); baselined rules do (a baseline hides
   known debt from the CI gate, never from readiness). No level when no rule of a scored area was
-  evaluated: nothing was examined, so nothing is claimed.
+  evaluated, and none above the highest level of the rules that ran (a bronze profile reaches at
+  most bronze): nothing is claimed that was not examined.
 - Verdict: "not ready" when an active finding fails the run (at or above --fail-on) or the
   manifest does not parse; "ready with baseline" when it passes only because the baseline absorbs
   findings; "ready with waivers" when it passes thanks to active waivers; otherwise "ready".
@@ -101,8 +102,11 @@ def _level(results: Sequence[RuleResult], areas: Sequence[AreaScore]) -> str:
     if not any(a.possible for a in areas):
         return ""
     failing_ranks = {level_rank(r.level) for r in results if r.status in _FAILED}
+    # No claim beyond the rules that ran: with a bronze profile or `--select` of bronze and silver
+    # rules, gold is never reached (its rules were not run, not found good).
+    ceiling = max((level_rank(r.level) for r in results if r.area in AREAS), default=0)
     reached = ""
-    for level in LEVELS:
+    for level in LEVELS[:ceiling]:
         if level_rank(level) in failing_ranks:
             break
         reached = level

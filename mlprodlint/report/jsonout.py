@@ -7,12 +7,16 @@ from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from ..findings import Finding, ManifestSummary, RuleResult, RunResult, Status
+from ..findings import Finding, ManifestSummary, RuleResult, RunResult, Status, WaiverNote
 from ..readiness import Readiness
 from ..rules import Rule
 from . import ReportContext
 
 JSON_FORMAT_VERSION = "1.1"
+
+
+def waiver_data(waiver: WaiverNote) -> dict[str, str]:
+    return {"reason": waiver.reason, "approved_by": waiver.approved_by, "expires": waiver.expires}
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
@@ -32,12 +36,8 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     if finding.upcoming:
         data["upcoming"] = True
         data["fails_from"] = finding.upcoming
-    if finding.waived:
-        data["waiver"] = {
-            "reason": finding.waiver_reason,
-            "approved_by": finding.waiver_approved_by,
-            "expires": finding.waiver_expires,
-        }
+    if finding.waiver is not None:
+        data["waiver"] = waiver_data(finding.waiver)
     return data
 
 
@@ -61,12 +61,8 @@ def result_data(result: RuleResult, rules: Mapping[str, Rule] | None = None) -> 
     rule = (rules or {}).get(result.rule_id)
     if rule is not None and rule.controls:
         data["controls"] = {framework: list(ids) for framework, ids in rule.controls}
-    if result.waiver_reason:
-        data["waiver"] = {
-            "reason": result.waiver_reason,
-            "approved_by": result.waiver_approved_by,
-            "expires": result.waiver_expires,
-        }
+    if result.waiver is not None:
+        data["waiver"] = waiver_data(result.waiver)
     return data
 
 

@@ -48,10 +48,10 @@ def _testcase(parent: Any, result: RuleResult, service: str, context: ReportCont
         more = f" (and {len(reported) - 1} more)" if len(reported) > 1 else ""
         failure = ET.SubElement(case, "failure", {"message": _clean(first + more), "type": result.severity.label})
         failure.text = _failure_text(result, context)
-    elif result.status is Status.WAIVED:
+    elif result.waiver is not None:
+        waiver = result.waiver
         ET.SubElement(case, "skipped", {"message": _clean(
-            f"waived: {result.waiver_reason} (approved by {result.waiver_approved_by or 'nobody'}, "
-            f"expires {result.waiver_expires or 'never'})"
+            f"waived: {waiver.reason} (approved by {waiver.approved_by or 'nobody'}, expires {waiver.expires or 'never'})"
         )})
     elif result.status is Status.BASELINED:
         ET.SubElement(case, "skipped", {"message": f"baselined: {len(result.findings)} known finding(s) in the baseline"})

@@ -53,7 +53,8 @@ def scoring() -> dict[str, Any]:
             "shows n/a, never 100. The overall score pools all areas the same way (n/a when nothing was "
             "evaluated).",
             "Levels are cumulative: bronze when no applicable bronze rule fails, silver when no bronze or "
-            "silver rule fails, gold when no rule fails at all; no level when no rule was evaluated. "
+            "silver rule fails, gold when no rule fails at all; no level when no rule was evaluated, and none "
+            "above the highest level of the rules that ran. "
             "Manifest and waiver rules block levels too; waived rules do not (the waiver is the accepted, "
             "justified exception); baselined rules do (a baseline hides known debt from CI, not from readiness).",
             "Verdict: not ready when a finding at or above the fail-on severity is active (or the manifest "
@@ -79,13 +80,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _outcome(result: RuleResult, rule: Rule | None) -> dict[str, Any]:
-    waiver = None
-    if result.status is Status.WAIVED:
-        waiver = {
-            "reason": result.waiver_reason,
-            "approved_by": result.waiver_approved_by,
-            "expires": result.waiver_expires,
-        }
+    note = result.waiver
+    waiver = None if note is None else {"reason": note.reason, "approved_by": note.approved_by, "expires": note.expires}
     return {
         "rule_id": result.rule_id,
         "rule_name": result.rule_name,

@@ -136,11 +136,12 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         result["kind"] = "informational"
         result["level"] = "none"
         result.setdefault("properties", {}).update({"upcoming": True, "failsFrom": finding.upcoming})
-    if finding.waived:
-        justification = finding.waiver_reason
-        if finding.waiver_approved_by:
-            justification += f" (approved by {finding.waiver_approved_by}"
-            justification += f", expires {finding.waiver_expires})" if finding.waiver_expires else ")"
+    waiver = finding.waiver
+    if waiver is not None:
+        justification = waiver.reason
+        if waiver.approved_by:
+            justification += f" (approved by {waiver.approved_by}"
+            justification += f", expires {waiver.expires})" if waiver.expires else ")"
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     return result
 

@@ -34,9 +34,11 @@ def render(result: RunResult, context: ReportContext) -> str:
     if waived:
         out.append(f"Waived ({len(waived)}):")
         for finding in waived:
+            waiver = finding.waiver
+            assert waiver is not None
             out.append(
                 f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} "
-                f"waived until {finding.waiver_expires} by {finding.waiver_approved_by}: {finding.waiver_reason}"
+                f"waived until {waiver.expires} by {waiver.approved_by}: {waiver.reason}"
             )
         out.append("")
     upcoming = [f for f in result.findings if f.upcoming and not f.waived]
