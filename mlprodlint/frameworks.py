@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from .report.mltestscore import TESTS
 
@@ -21,8 +22,12 @@ class Framework:
     source: str
     controls: tuple[tuple[str, str], ...]  # (control id, short title), in the framework's order
 
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        return dict(self.controls)
+
     def title_of(self, control: str) -> str:
-        return dict(self.controls).get(control, "")
+        return self._titles.get(control, "")
 
     def order(self, controls: Iterable[str]) -> list[str]:
         """Controls in the framework's own order; unknown ids after them, sorted."""

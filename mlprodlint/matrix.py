@@ -24,7 +24,8 @@ from .frameworks import ML_TEST_SCORE, framework
 from .rules import Rule
 
 MET, NOT_MET, NOT_ASSESSED = "met", "not_met", "not_assessed"  # as in report/model.py
-_EXAMINED = frozenset({Status.PASS, Status.FAIL, Status.WAIVED, Status.BASELINED, Status.UPCOMING})
+_EXAMINED = frozenset(s.value for s in (Status.PASS, Status.FAIL, Status.WAIVED, Status.BASELINED, Status.UPCOMING))
+_PASS = Status.PASS.value
 
 # The paper's reading of the final score (Table III of Breck et al., 2017), lowest bound first.
 ML_TEST_SCORE_MEANING = (
@@ -61,10 +62,10 @@ class ControlOutcome:
 
 
 def _outcome(evidence: Sequence[RuleEvidence]) -> str:
-    examined = [e for e in evidence if e.status in {s.value for s in _EXAMINED}]
+    examined = [e for e in evidence if e.status in _EXAMINED]
     if not examined:
         return NOT_ASSESSED
-    return MET if all(e.status == Status.PASS.value for e in examined) else NOT_MET
+    return MET if all(e.status == _PASS for e in examined) else NOT_MET
 
 
 def cited_controls(rules: Iterable[Rule], name: str) -> dict[str, list[Rule]]:
@@ -76,18 +77,34 @@ def cited_controls(rules: Iterable[Rule], name: str) -> dict[str, list[Rule]]:
     return cited
 
 
+# (id of the rules mapping, framework, all_controls) -> (the mapping, ordered controls and citing
+# rules): a report computes a matrix per manifest against one rule set, so the index is built once.
+_INDEX: dict[tuple[int, str, bool], tuple[Mapping[str, Rule], list[tuple[str, list[Rule]]]]] = {}
+
+
+def _index(name: str, rules: Mapping[str, Rule], all_controls: bool) -> list[tuple[str, list[Rule]]]:
+    key = (id(rules), name, all_controls)
+    found = _INDEX.get(key)
+    if found is None or found[0] is not rules:
+        known = framework(name)
+        cited = cited_controls(rules.values(), name)
+        wanted = set(cited) | ({c for c, _ in known.controls} if all_controls else set())
+        if len(_INDEX) > 64:
+            _INDEX.clear()
+        found = _INDEX[key] = (rules, [(control, cited.get(control, [])) for control in known.order(wanted)])
+    return found[1]
+
+
 def control_outcomes(name: str, results: Sequence[RuleResult], rules: Mapping[str, Rule],
                      all_controls: bool = False) -> tuple[ControlOutcome, ...]:
     """One framework's matrix for one manifest's results; every control a rule in the rule set
     cites (with `all_controls`, every control of the framework's catalogue too)."""
     known = framework(name)
     by_rule = {r.rule_id: r for r in results}
-    cited = cited_controls(rules.values(), name)
-    wanted = set(cited) | ({c for c, _ in known.controls} if all_controls else set())
     outcomes = []
-    for control in known.order(wanted):
+    for control, citing in _index(name, rules, all_controls):
         evidence = []
-        for rule in cited.get(control, ()):
+        for rule in citing:
             result = by_rule.get(rule.id)
             status = result.status.value if result is not None else "not run"
             fails_from = result.findings[0].upcoming if result is not None and result.status is Status.UPCOMING and result.findings else ""
