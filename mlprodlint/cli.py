@@ -36,10 +36,8 @@ try:
         ReportContext,
         check_destinations,
         check_not_inputs,
-        check_writable,
         parse_output_spec,
-        render_all,
-        write_report,
+        write_all,
     )
     from .report.roots import find_root
     from .rules import RuleSet
@@ -154,16 +152,7 @@ def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool 
         provenance=provenance,
         source_root=find_root(run.targets[0], os.environ),
     )
-    rendered = render_all(run.result, requests, context)
-    for request, _ in rendered:
-        if request.path is not None:
-            check_writable(request.path)
-    for request, text in rendered:
-        if request.path is not None:
-            write_report(request.path, text)
-    for request, text in rendered:
-        if request.path is None:
-            click.echo(text, nl=False)
+    write_all(run.result, requests, context, lambda text: click.echo(text, nl=False))
 
 
 # Commands other than check/report live in their own modules, imported only when invoked (or

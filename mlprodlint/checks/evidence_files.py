@@ -29,7 +29,9 @@ def _blank(path: Path) -> bool:
 
 
 def _declared(paths: list[str]) -> str:
-    return ", ".join(p.split("[]", 1)[0].rstrip(".") if "[]" in p else p for p in paths)
+    """The field paths for a reason: `a.b[]` is named `a.b`, each once."""
+    names = [p[:-2] if p.endswith("[]") else p for p in paths]
+    return ", ".join(dict.fromkeys(names))
 
 
 def references_exist(

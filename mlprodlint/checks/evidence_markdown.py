@@ -24,6 +24,11 @@ _PLACEHOLDER_LINE = re.compile(
 _PLACEHOLDER_TOKEN = re.compile(
     r"<[^<>\n]{1,60}>|\{\{[^{}\n]{0,200}\}\}|\[(?:insert|describe|add|your)[^\[\]\n]{0,200}\]", re.IGNORECASE
 )
+# `<team name>`, `{{ owner }}`, `[insert ...]`: but not an autolink (`<https://...>`), an address
+# or an HTML tag with attributes, which are content.
+_FILL_ME = re.compile(
+    r"<[^<>\n:/@=]{1,60}>|\{\{[^{}\n]{0,200}\}\}|\[(?:insert|describe|add|your)[^\[\]\n]{0,200}\]", re.IGNORECASE
+)
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _TABLE_CELL = re.compile(r":?-{2,}:?")
 
@@ -280,7 +285,7 @@ def is_placeholder(line: str) -> bool:
     or nothing but `<fill me>` / `[insert ...]` tokens."""
     if _PLACEHOLDER_LINE.search(line):
         return True
-    return not _PLACEHOLDER_TOKEN.sub("", line).strip(" \t-*_.:>|")
+    return not _FILL_ME.sub("", line).strip(" \t-*_.:>|")
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,8 @@ BUILTIN = (
           "ownership.team owns the manifest's folder in CODEOWNERS (last matching pattern wins)."),
     _spec(
         "catalog_agrees", "evidence_owners",
-        "The Backstage catalog-info.yaml next to the manifest agrees on spec.owner or spec.lifecycle.",
+        "The entity named like the manifest in the nearest catalog-info.yaml (manifest folder up to the "
+        "repository root) agrees on spec.owner or spec.lifecycle.",
         _args({"field": {"enum": ["owner", "lifecycle"]}}, ["field"]),
     ),
     _spec(
@@ -88,7 +89,8 @@ BUILTIN = (
           "A model card's front matter declares license, datasets and evaluation metrics.",
           function="card_metadata"),
     _spec("monitored_metrics_in_card", "evidence_modelcard",
-          "Every metric in monitoring.model_metrics appears in the model card (metadata or text)."),
+          "Every metric in monitoring.model_metrics appears in the model card (metadata or text; case, "
+          "separators and aliases such as ROC-AUC = roc_auc normalised)."),
     _spec("no_secrets", "secrets",
           "The manifest holds no tokens, keys, passwords or webhook URLs with credentials."),
     _spec("not_equal", "evidence_practices",

@@ -531,7 +531,8 @@ DATE_WITHIN = CheckSpec(
         "oneOf": [{"required": ["path"]}, {"required": ["paths"]}],
         "additionalProperties": False,
     },
-    "A present date is not in the future and not older than max_age_days (or the named option).",
+    "A present date is not in the future and not older than max_age_days (or the named option); "
+    "a record declared without its date fails.",
 )
 
 

@@ -162,7 +162,12 @@ def document(result: RunResult, context: ReportContext, lists: bool = True) -> d
 
 
 def render(result: RunResult, context: ReportContext) -> str:
-    """`json.dumps(document(...), indent=2)`, byte for byte, without holding the whole document.
+    return "".join(chunks(result, context))
+
+
+def chunks(result: RunResult, context: ReportContext) -> Iterator[str]:
+    """`json.dumps(document(...), indent=2)`, byte for byte, one finding or result at a time, so
+    the report streams to its destination without the whole text in memory.
 
     json's indenting encoder is pure Python and materialises every token of the document before
     joining them (about 8x the text for 1,000 manifests); here the two long lists are encoded
@@ -170,22 +175,20 @@ def render(result: RunResult, context: ReportContext) -> str:
     """
     head = document(result, context, lists=False)
     text = json.dumps(head, indent=2, ensure_ascii=False)
-    out = [text[: -len("\n}")]]  # reopen the top-level object (never empty)
+    yield text[: -len("\n}")]  # reopen the top-level object (never empty)
     for key, items in (("findings", map(finding_data, result.findings)), ("results", map(partial(result_data, rules=context.rules), result.results))):
-        out.append(f",\n  {json.dumps(key)}: ")
-        _write_list(out, items)
-    out.append("\n}\n")
-    return "".join(out)
+        yield f",\n  {json.dumps(key)}: "
+        yield from _list_chunks(items)
+    yield "\n}\n"
 
 
-def _write_list(out: list[str], items: Iterator[dict[str, Any]]) -> None:
+def _list_chunks(items: Iterator[dict[str, Any]]) -> Iterator[str]:
     # The items of a list under the top-level object sit two levels (4 spaces) deep.
     separator = "[\n    "
     for item in items:
-        out.append(separator)
-        out.append(_indented(item, "\n    "))
+        yield separator + _indented(item, "\n    ")
         separator = ",\n    "
-    out.append("[]" if separator == "[\n    " else "\n  ]")
+    yield "[]" if separator == "[\n    " else "\n  ]"
 
 
 def _indented(value: Any, newline: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import groupby
 
 from ..findings import Finding, RunResult, Severity
@@ -22,34 +23,37 @@ def _line(finding: Finding, color: bool) -> str:
 
 
 def render(result: RunResult, context: ReportContext) -> str:
+    return "".join(chunks(result, context))
+
+
+def chunks(result: RunResult, context: ReportContext) -> Iterator[str]:
+    """The report a few lines at a time (it streams to its destination)."""
     color = context.color
-    out: list[str] = []
-    active = [f for f in result.findings if not f.waived and not f.upcoming]
+    active = (f for f in result.findings if not f.waived and not f.upcoming)
     for _path, group in groupby(active, key=lambda f: f.path):
         for finding in group:
-            out.append(_line(finding, color))
-            out.append(_paint(f"    fix: {finding.fix}", _DIM, color))
-        out.append("")
+            yield _line(finding, color) + "\n" + _paint(f"    fix: {finding.fix}", _DIM, color) + "\n"
+        yield "\n"
     waived = [f for f in result.findings if f.waived]
     if waived:
-        out.append(f"Waived ({len(waived)}):")
+        yield f"Waived ({len(waived)}):\n"
         for finding in waived:
             waiver = finding.waiver
             assert waiver is not None
-            out.append(
+            yield (
                 f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} "
-                f"waived until {waiver.expires} by {waiver.approved_by}: {waiver.reason}"
+                f"waived until {waiver.expires} by {waiver.approved_by}: {waiver.reason}\n"
             )
-        out.append("")
+        yield "\n"
     upcoming = [f for f in result.findings if f.upcoming and not f.waived]
     if upcoming:
         # Obligations not yet in force (rule effective_from): shown, never failing the run.
-        out.append(f"Upcoming ({len(upcoming)}):")
+        yield f"Upcoming ({len(upcoming)}):\n"
         for finding in upcoming:
-            out.append(f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} [upcoming {finding.severity.label}] {finding.message}")
-        out.append("")
-    out.append(_summary(result, context))
-    return "\n".join(out) + "\n"
+            yield (f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} "
+                   f"[upcoming {finding.severity.label}] {finding.message}\n")
+        yield "\n"
+    yield _summary(result, context) + "\n"
 
 
 def _summary(result: RunResult, context: ReportContext) -> str:
