@@ -329,3 +329,23 @@ monitoring:
     # Manifest text cannot become HTML or a link: every special character is backslash-escaped.
     assert "Scores \\<b\\>payments\\</b\\> \\[x\\](javascript:alert(1))" in text
     assert not re.search(r"(?<!\\)[<\]]", text.split("- **Description:**")[1].splitlines()[0].replace("\\<", "").replace("\\]", ""))
+
+
+def test_a_prohibited_practice_is_always_an_error(tmp_path: Path) -> None:
+    """CMP011 is enforced: neither a severity override nor a waiver makes `unacceptable` pass."""
+    manifest = HIGH_RISK.replace("ai_act_risk: high", "ai_act_risk: unacceptable") + """\
+waivers:
+  - rule: CMP011
+    reason: Social scoring pilot approved by the board for Q1.
+    approved_by: ceo@acme.example
+    expires: 2027-03-31
+"""  # ai_act_risk at line 9, the waiver at line 13
+    write(tmp_path / "mlprodlint.yaml", manifest)
+    write(tmp_path / ".mlprodlint.toml", '[severity]\nCMP011 = "info"\n')
+    result = run_cli(["check", ".", "--format", "json", "--today", TODAY, "--select", "CMP011,WVR"], cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    findings = {(f["rule_id"], f["line"], f["severity"], f["waived"]) for f in json.loads(result.stdout)["findings"]}
+    assert findings == {("CMP011", 9, "error", False), ("WVR003", 13, "warning", False)}
+    messages = [f["message"] for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "WVR003"]
+    assert messages == ["waiver names CMP011, an enforced rule that cannot be waived"]
+    assert "Enforced: its severity cannot be overridden" in run_cli(["explain", "CMP011"], cwd=tmp_path).stdout
