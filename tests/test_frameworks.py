@@ -123,6 +123,7 @@ def test_upcoming_in_text_github_junit_and_sarif(tmp_path: Path) -> None:
     assert markdown.exit_code == 0
     assert "- upcoming **AIA002** High-risk AI systems reference their risk management file" in markdown.stdout
     assert "(fails from 2027-12-02)" in markdown.stdout
+    assert "1 upcoming finding(s): obligations not yet in force" in markdown.stdout
     _, sarif = check(tmp_path, HIGH_RISK, fmt="sarif")
     [result] = json.loads(sarif)["runs"][0]["results"]
     assert (result["kind"], result["level"], result["properties"]["failsFrom"]) == ("informational", "none", "2027-12-02")
