@@ -212,7 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except MlprodlintError as error:
         click.echo(f"mlprodlint: error: {error}", err=True)
-        return error.exit_code
+        # Only 2 and 3 are errors; an error class claiming another code (a plugin's) is still one.
+        return error.exit_code if error.exit_code in (EXIT_ERROR, EXIT_INTERNAL) else EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("mlprodlint: interrupted", err=True)
         return EXIT_INTERRUPTED

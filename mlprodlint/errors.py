@@ -70,3 +70,16 @@ class TemplateError(MlprodlintError):
 
 class OutputError(MlprodlintError):
     """A report cannot be written."""
+
+
+class PluginError(MlprodlintError):
+    """Third-party code (a check plugin or an installed pack) raised: named, exit 2, never exit 0."""
+
+
+def describe(error: BaseException) -> str:
+    """`Type: message` of an exception raised by code we do not control (its __str__ may raise too)."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - a hostile __str__ must not replace the real error
+        text = "<unprintable>"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import RulePackError
+from .errors import PluginError, RulePackError, describe
 from .resources import builtin_rules_dir
 from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, pack_error_text, read_source
 from .rules import problems_text as problems_text  # re-exported: cli_rules lists problems with it
@@ -68,8 +68,10 @@ def folder_of(entry: "EntryPoint") -> Path:
                 path = Path(spec.origin).parent
             else:
                 raise ModuleNotFoundError(f"module {module!r} has no folder")
-    except Exception as error:  # third-party code: any failure names the plugin
-        raise RulePackError(f"{_describe(entry)} failed to load: {type(error).__name__}: {error}") from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # third-party code, SystemExit included: any failure names the plugin
+        raise PluginError(f"{_describe(entry)} failed to load: {describe(error)}") from None
     if not path.exists():
         raise RulePackError(f"{_describe(entry)} names {path.as_posix()}, which does not exist")
     return path
