@@ -14,6 +14,7 @@ import click
 from .cli_options import PlatformOptions, RunRequest
 from .config import Config
 from .engine import Selection
+from .textsafe import printable
 from .findings import RunResult, Severity
 from .manifest import Limits
 from .rules import RuleSet
@@ -78,7 +79,7 @@ def wrote_baseline(the_plan: Plan, result: RunResult) -> bool:
     from .baseline import write
 
     count = write(result, target)
-    click.echo(f"mlprodlint: wrote baseline {target.as_posix()} "
+    click.echo(f"mlprodlint: wrote baseline {printable(target.as_posix())} "
                f"({count} finding(s) in {len(result.manifests)} manifest(s))", err=True)
     return True
 

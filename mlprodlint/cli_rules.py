@@ -10,6 +10,7 @@ import click
 
 from .cli_options import config_option, rules_dir_option
 from .config import Config, load_settings
+from .textsafe import printable
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .findings import ALL_AREAS
 from .rules import RuleSet
@@ -52,9 +53,9 @@ def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None
     if fmt == "json":
         click.echo(rules_json(chosen, versions), nl=False)
     elif fmt == "markdown":
-        click.echo(rules_markdown(chosen, versions), nl=False)
+        _echo(rules_markdown(chosen, versions))
     else:
-        click.echo(rules_table(chosen), nl=False)
+        _echo(rules_table(chosen))
 
 
 @rules.command("validate")
@@ -85,12 +86,17 @@ def validate_command(folder: Path, fmt: str) -> None:
         click.echo(json.dumps(document, indent=2))
     else:
         for line in lines:
-            click.echo(line)
+            _echo(line + "\n")
         if problems:
-            click.echo(f"{len(lines)} problem(s) in {folder.as_posix()}")
+            _echo(f"{len(lines)} problem(s) in {folder.as_posix()}\n")
         else:
-            click.echo(f"{folder.as_posix()}: valid ({files} pack file(s), {len(own)} rule(s))")
+            _echo(f"{folder.as_posix()}: valid ({files} pack file(s), {len(own)} rule(s))\n")
     raise SystemExit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+def _echo(text: str) -> None:
+    """Pack texts come from the repository too: no terminal escapes (their own lines are kept)."""
+    click.echo(printable(text, keep="\t\n"), nl=False)
 
 
 def _inside(source: str, folder: Path) -> bool:
@@ -114,7 +120,7 @@ def explain(rule_ref: str, config_path: Path | None, rules_dir: tuple[Path, ...]
         matches = close_matches(known, rule_ref)
         hint = f"; did you mean {', '.join(matches)}?" if matches else "; `mlprodlint rules` lists them"
         raise UsageError(f"unknown rule {rule_ref!r}{hint}")
-    click.echo(explain_rule(rule, pack_versions(rule_set)), nl=False)
+    _echo(explain_rule(rule, pack_versions(rule_set)))
 
 
 @click.command()

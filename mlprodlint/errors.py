@@ -44,8 +44,10 @@ class MlprodlintError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
+        from .textsafe import printable  # paths and values quoted in a message stay on one line
+
         where = self.location()
-        return f"{where}: {self.message}" if where else self.message
+        return printable(f"{where}: {self.message}" if where else self.message)
 
 
 class UsageError(MlprodlintError):

@@ -1,10 +1,13 @@
-"""Human-readable terminal output: `path:line:col: ID [severity] message`, fix hint, summary."""
+"""Human-readable terminal output: `path:line:col: ID [severity] message`, fix hint, summary.
+
+Every value from the scanned repository goes through `printable`: one finding, one line."""
 
 from __future__ import annotations
 
 from itertools import groupby
 
 from ..findings import Finding, RunResult, Severity
+from ..textsafe import printable as p
 from . import ReportContext
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
@@ -16,9 +19,9 @@ def _paint(text: str, code: str, enabled: bool) -> str:
 
 
 def _line(finding: Finding, color: bool) -> str:
-    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    where = f"{p(finding.path)}:{finding.line}:{finding.column}:"
     severity = _paint(f"[{finding.severity.label}]", _COLORS[finding.severity], color)
-    return f"{_paint(where, _BOLD, color)} {finding.rule_id} {severity} {finding.message}"
+    return f"{_paint(where, _BOLD, color)} {p(finding.rule_id)} {severity} {p(finding.message)}"
 
 
 def render(result: RunResult, context: ReportContext) -> str:
@@ -28,15 +31,15 @@ def render(result: RunResult, context: ReportContext) -> str:
     for _path, group in groupby(active, key=lambda f: f.path):
         for finding in group:
             out.append(_line(finding, color))
-            out.append(_paint(f"    fix: {finding.fix}", _DIM, color))
+            out.append(_paint(f"    fix: {p(finding.fix)}", _DIM, color))
         out.append("")
     waived = [f for f in result.findings if f.waived]
     if waived:
         out.append(f"Waived ({len(waived)}):")
         for finding in waived:
             out.append(
-                f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} "
-                f"waived until {finding.waiver_expires} by {finding.waiver_approved_by}: {finding.waiver_reason}"
+                f"  {p(finding.path)}:{finding.line}:{finding.column}: {p(finding.rule_id)} "
+                f"waived until {p(finding.waiver_expires)} by {p(finding.waiver_approved_by)}: {p(finding.waiver_reason)}"
             )
         out.append("")
     out.append(_summary(result, context))

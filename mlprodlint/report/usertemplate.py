@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import TemplateError
 from ..findings import RunResult
+from ..textsafe import jinja_finalize
 from . import ReportContext
 from .human import md_code, md_escape, md_spans
 from .model import build
@@ -75,6 +76,7 @@ def render_template(path: Path, result: RunResult, context: ReportContext) -> st
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=jinja_finalize(),  # values from the repository cannot forge lines in a CI log
     )
     environment.filters.update(md=md_escape, mdcode=md_code, mdspans=md_spans)
     try:
