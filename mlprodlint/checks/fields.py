@@ -9,6 +9,7 @@ from typing import Any
 
 from .base import CheckContext, CheckSpec, Violation
 from .fieldpath import Match, first, is_empty, resolve
+from .secrets import shown
 
 _PATH_ARG = {"type": "string", "minLength": 1, "description": "dotted field path; [] fans out"}
 _PATHS_ARG = {"type": "array", "items": _PATH_ARG, "minItems": 1}
@@ -421,8 +422,7 @@ DATE_WITHIN = CheckSpec(
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
+    return shown(value, 60)
 
 
 BUILTIN = (
