@@ -67,13 +67,11 @@ class LintRun:
 
 def _rule_set(request: RunRequest) -> RuleSet:
     """The configured rule set (built-in, installed packs, folders: config then flags), cached."""
-    from .cache import Cache, default_folder, load_rule_set_cached
-    from .packs import PackRequest, load
+    from .cache import Cache, default_folder
+    from .packs import configured
 
-    config = request.config
-    packs = PackRequest(names=config.packs, folders=(*config.rules_dirs, *request.rules_dirs), builtin=config.builtin)
-    cache = Cache(default_folder(config.root)) if request.perf.cache else None
-    return load_rule_set_cached(packs, cache, load)
+    cache = Cache(default_folder(request.config.root)) if request.perf.cache else None
+    return configured(request.config, request.rules_dirs, cache)
 
 
 def _lint(request: RunRequest) -> LintRun:

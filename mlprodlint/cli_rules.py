@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from .cli_options import config_option, rules_dir_option
-from .config import Config, load_settings
+from .config import load_settings
 from .textsafe import printable
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .findings import ALL_AREAS
-from .rules import RuleSet
 
 SCHEMA_KINDS = {
     "manifest": "manifest.schema.json",
@@ -21,13 +19,6 @@ SCHEMA_KINDS = {
     "config": "config.schema.json",
 }
 AREAS = ALL_AREAS
-
-
-def configured_rule_set(config: Config, extra_dirs: Sequence[Path] = ()) -> RuleSet:
-    """Built-in packs, installed packs named in config, and rule folders (config, then flags)."""
-    from .packs import PackRequest, load
-
-    return load(PackRequest(names=config.packs, folders=(*config.rules_dirs, *extra_dirs), builtin=config.builtin))
 
 
 @click.group(invoke_without_command=True)
@@ -47,7 +38,9 @@ def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None
     unknown = sorted(set(area) - set(AREAS))
     if unknown:
         raise UsageError(f"--area: unknown area {', '.join(unknown)} (choose from {', '.join(AREAS)})")
-    rule_set = configured_rule_set(load_settings(config_path), rules_dir)
+    from .packs import configured
+
+    rule_set = configured(load_settings(config_path), rules_dir)
     chosen = filter_rules(all_rules(rule_set), area, level or "")
     versions = pack_versions(rule_set)
     if fmt == "json":
@@ -113,7 +106,9 @@ def explain(rule_ref: str, config_path: Path | None, rules_dir: tuple[Path, ...]
     """Print a rule's documentation: what it checks, why, example, fix, options, ML Test Score."""
     from .explain import all_rules, close_matches, explain as explain_rule, find_rule, pack_versions
 
-    rule_set = configured_rule_set(load_settings(config_path), rules_dir)
+    from .packs import configured
+
+    rule_set = configured(load_settings(config_path), rules_dir)
     known = all_rules(rule_set)
     rule = find_rule(known, rule_ref)
     if rule is None:

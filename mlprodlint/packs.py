@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import PluginError, RulePackError, describe
@@ -25,6 +26,8 @@ from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, 
 from .rules import problems_text as problems_text  # re-exported: cli_rules lists problems with it
 
 if TYPE_CHECKING:
+    from .cache import Cache
+    from .config import Config
     from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "mlprodlint.rule_packs"
@@ -77,6 +80,28 @@ def folder_of(entry: "EntryPoint") -> Path:
     return path
 
 
+class UnknownPack(RulePackError):
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+def configured(config: "Config", extra_dirs: Sequence[Path] = (), cache: "Cache | None" = None) -> RuleSet:
+    """The rule set a configuration asks for: built-in packs, installed packs named in `packs`,
+    then rule folders (the config's, then `extra_dirs` from --rules-dir); through the rule-set
+    cache when one is given. A pack the config names that is not installed is reported at the
+    config's file and line."""
+    from .cache import load_rule_set_cached
+
+    request = PackRequest(names=config.packs, folders=(*config.rules_dirs, *extra_dirs), builtin=config.builtin)
+    try:
+        return load_rule_set_cached(request, cache, load)
+    except UnknownPack as error:
+        if error.name in config.packs and config.path is not None:
+            raise config.error("packs", error.message) from None
+        raise
+
+
 def locate(name: str) -> Path:
     """The folder of a pack selected by name: `builtin` or an installed pack."""
     if name == BUILTIN:
@@ -84,7 +109,7 @@ def locate(name: str) -> Path:
     entry = installed().get(name)
     if entry is None:
         known = ", ".join(sorted({BUILTIN, *installed()}))
-        raise RulePackError(f"unknown rule pack {name!r}: not installed (known: {known})")
+        raise UnknownPack(f"unknown rule pack {name!r}: not installed (known: {known})", name)
     return folder_of(entry)
 
 
