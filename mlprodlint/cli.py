@@ -41,6 +41,7 @@ try:
         write_report,
     )
     from .rules import RuleSet
+    from .output import write_stdout
     from .cli_options import OutputOptions, RunRequest, run_options
     from .cli_platform import (
         Plan,
@@ -63,6 +64,17 @@ class LintRun:
     threshold: Severity
     targets: tuple[Path, ...]
     plan: Plan
+    inputs: tuple[Path, ...]  # every file the run read: no output may replace one
+
+
+def _inputs(request: RunRequest, result: RunResult, rule_set: RuleSet) -> tuple[Path, ...]:
+    config = request.config
+    return (
+        *(Path(m.path) for m in result.manifests),
+        *(pack.path for pack in rule_set.packs),
+        *((config.path,) if config.path is not None else ()),
+        *((request.platform.baseline,) if request.platform.baseline is not None else ()),
+    )
 
 
 def _rule_set(request: RunRequest) -> RuleSet:
@@ -99,7 +111,7 @@ def _lint(request: RunRequest) -> LintRun:
     )
     cache = Cache(default_folder(config.root)) if request.perf.cache else None
     result = after_lint(request.platform, lint_many(manifests, rule_set, options, request.perf.jobs, cache))
-    return LintRun(result, rule_set, threshold, request.targets, the_plan)
+    return LintRun(result, rule_set, threshold, request.targets, the_plan, _inputs(request, result, rule_set))
 
 
 def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool = True) -> None:
@@ -120,7 +132,7 @@ def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool 
         main = OutputRequest(fmt, main_path)
     requests = [main, *(parse_output_spec(spec) for spec in out.output_formats)]
     check_destinations(requests)
-    check_not_inputs(requests, [Path(m.path) for m in run.result.manifests] + ([template] if template else []))
+    check_not_inputs(requests, [*run.inputs, *([template] if template else [])])
     provenance = None
     if any(r.fmt in NEEDS_PROVENANCE for r in requests):
         from .provenance import collect, repo_root_of
@@ -142,7 +154,7 @@ def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool 
             write_report(request.path, text)
     for request, text in rendered:
         if request.path is None:
-            click.echo(text, nl=False)
+            write_stdout(text)
 
 
 # Commands other than check/report live in their own modules, imported only when invoked (or
@@ -179,7 +191,7 @@ def cli() -> None:
 def check(request: RunRequest) -> None:
     """Lint the manifests under PATHS (default: the current folder)."""
     run = _lint(request)
-    if wrote_baseline(run.plan, run.result):
+    if wrote_baseline(run.plan, run.result, run.inputs):
         raise SystemExit(EXIT_OK)
     _emit(run, request.output, "text")
     below_level = level_gate_fails(run.plan, run.result, run.rule_set, run.threshold)

@@ -89,7 +89,9 @@ def validate_command(folder: Path, fmt: str) -> None:
 
 def _echo(text: str) -> None:
     """Pack texts come from the repository too: no terminal escapes (their own lines are kept)."""
-    click.echo(printable(text, keep="\t\n"), nl=False)
+    from .output import write_stdout
+
+    write_stdout(printable(text, keep="\t\n"))
 
 
 def _inside(source: str, folder: Path) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .findings import Severity
 from .schema import validate
 
@@ -60,9 +60,13 @@ def find_config(start: Path) -> Path | None:
 
 def load_settings(config_path: Path | None) -> Config:
     """The configuration a command runs with: the file named by --config, else the nearest one."""
+    try:
+        cwd = Path.cwd()
+    except FileNotFoundError:
+        raise UsageError("the working directory no longer exists; run mlprodlint from a folder that does") from None
     if config_path is not None:
         return load_config(config_path)
-    found = find_config(Path.cwd())
+    found = find_config(cwd)
     return load_config(found) if found is not None else Config()
 
 

@@ -26,9 +26,11 @@ class MlprodlintError(Exception):
         path: str | Path | None = None,
         line: int | None = None,
         column: int | None = None,
+        details: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details  # further lines (e.g. one per problem), each shown escaped
         self.path = str(path) if path is not None else None
         self.line = line
         self.column = column
@@ -47,7 +49,8 @@ class MlprodlintError(Exception):
         from .textsafe import printable  # paths and values quoted in a message stay on one line
 
         where = self.location()
-        return printable(f"{where}: {self.message}" if where else self.message)
+        head = printable(f"{where}: {self.message}" if where else self.message)
+        return head + "".join(f"\n  {printable(detail)}" for detail in self.details)
 
 
 class UsageError(MlprodlintError):

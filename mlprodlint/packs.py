@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .errors import PluginError, RulePackError, describe
 from .resources import builtin_rules_dir
-from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, pack_error_text, read_source
+from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, pack_error, read_source
 from .rules import problems_text as problems_text  # re-exported: cli_rules lists problems with it
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def load(request: PackRequest) -> RuleSet:
         rule_set, problems = assemble(sources)
         if not problems:
             return rule_set
-    raise RulePackError(pack_error_text(problems))
+    raise pack_error(problems)
 
 
 def validate_folder(folder: Path) -> tuple[RuleSet | None, list[PackProblem], int]:

@@ -345,10 +345,10 @@ def load_rule_set(directories: Sequence[Path]) -> RuleSet:
         sources.append(source)
         problems.extend(found)
     if problems:
-        raise RulePackError(pack_error_text(problems))
+        raise pack_error(problems)
     rule_set, problems = assemble(sources)
     if problems:
-        raise RulePackError(pack_error_text(problems))
+        raise pack_error(problems)
     return rule_set
 
 
@@ -408,7 +408,11 @@ def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]
             )
             return
         state[key] = "active"
-        if pack.extends:
+        if pack.extends and (pack.extends == pack.name or all(o is pack for o in names.get(pack.extends, (None,)))):
+            line, column = pack.extends_at
+            problems.append(PackProblem(pack.path.as_posix(), line, column,
+                                        f"pack {pack.name} extends itself; name the pack it builds on"))
+        elif pack.extends:
             base = names.get(pack.extends)
             if base is None:
                 line, column = pack.extends_at
@@ -489,5 +493,6 @@ def problems_text(problems: Iterable[PackProblem]) -> list[str]:
     return [str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))]
 
 
-def pack_error_text(problems: Iterable[PackProblem]) -> str:
-    return "broken rule pack:\n" + "\n".join(f"  {line}" for line in problems_text(problems))
+def pack_error(problems: Iterable[PackProblem]) -> RulePackError:
+    """One error for every problem, a line each (values in them cannot add lines of their own)."""
+    return RulePackError("broken rule pack:", details=tuple(problems_text(problems)))
