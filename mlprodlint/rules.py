@@ -256,6 +256,9 @@ def _check_rule(
         problems.append(
             PackProblem(shown, aline, acol, f"rule {rule_id}: bad arguments for {spec.name}: {error.message}")
         )
+    for name, why in _unsafe_patterns(spec, args) if validate_args else ():
+        aline, acol = loaded.position(f"{pointer}/check/args/{name}")
+        problems.append(PackProblem(shown, aline, acol, f"rule {rule_id}: {name} {args[name]!r}: {why}"))
     try:
         line, _ = loaded.position(pointer)
         rule = Rule(
@@ -281,6 +284,22 @@ def _check_rule(
     except (KeyError, TypeError, ValueError, AttributeError):
         return None, problems  # schema-invalid rule: its violations are already reported
     return (None if problems else rule), problems
+
+
+def _unsafe_patterns(spec: registry.CheckSpec, args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Arguments the check's schema declares as regular expressions that could backtrack
+    exponentially (Python's `re` has no timeout): rejected at load, see regexsafe.py."""
+    from .regexsafe import catastrophic
+
+    properties = spec.args_schema.get("properties", {})
+    found = []
+    for name, schema in properties.items() if isinstance(properties, Mapping) else ():
+        value = args.get(name)
+        if isinstance(schema, Mapping) and schema.get("format") == "regex" and isinstance(value, str):
+            why = catastrophic(value)
+            if why:
+                found.append((name, why))
+    return found
 
 
 def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:

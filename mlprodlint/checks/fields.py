@@ -9,6 +9,7 @@ from typing import Any
 
 from .base import CheckContext, CheckSpec, Violation
 from .fieldpath import Match, first, is_empty, resolve
+from ..regexsafe import MAX_MATCH_CHARS
 from .secrets import shown
 
 _PATH_ARG = {"type": "string", "minLength": 1, "description": "dotted field path; [] fans out"}
@@ -77,7 +78,9 @@ def matches(ctx: CheckContext, /, path: str, pattern: str, expected: str = "") -
     for match in _present_values(ctx, path):
         values = match.value if isinstance(match.value, list) else [match.value]
         for value in values:
-            if not isinstance(value, str) or not regex.search(value):
+            if isinstance(value, str) and len(value) > MAX_MATCH_CHARS:
+                yield Violation(match.pointer, _too_long(match.display))
+            elif not isinstance(value, str) or not regex.search(value):
                 what = expected or f"match {pattern!r}"
                 yield Violation(match.pointer, f"{match.display} {_show(value)} does not {what}")
 
@@ -319,6 +322,8 @@ def each_item_matches(
         label = _item_label(match, index, item)
         if is_empty(value):
             yield Violation(pointer, f"{label} has no {field}")
+        elif isinstance(value, str) and len(value) > MAX_MATCH_CHARS:
+            yield Violation(pointer, _too_long(f"{label} {field}"))
         elif not isinstance(value, str) or not regex.search(value):
             what = expected or f"match {pattern!r}"
             yield Violation(pointer, f"{label} {field} {_show(value)} does not {what}")
@@ -419,6 +424,12 @@ DATE_WITHIN = CheckSpec(
     },
     "A present date is not in the future and not older than max_age_days (or the named option).",
 )
+
+
+def _too_long(display: str) -> str:
+    # A pack's pattern may backtrack: over this length it is not run, and a value that was not
+    # examined cannot pass.
+    return f"{display} is longer than {MAX_MATCH_CHARS} characters, too long to match against the pattern"
 
 
 def _show(value: Any) -> str:
