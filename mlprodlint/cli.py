@@ -25,6 +25,7 @@ try:
         EXIT_OK,
         MlprodlintError,
         UsageError,
+        describe,
     )
     from .findings import RunResult, Severity
     from .manifest import Limits
@@ -42,6 +43,7 @@ try:
     )
     from .rules import RuleSet
     from .output import write_stdout
+    from .textsafe import printable
     from .cli_options import OutputOptions, RunRequest, run_options
     from .cli_platform import (
         Plan,
@@ -227,11 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("mlprodlint: interrupted", err=True)
         return EXIT_INTERRUPTED
-    except Exception as error:  # the last line of defence: never a traceback for users
+    except BaseException as error:  # the last line of defence (GeneratorExit too): never a traceback
         if os.environ.get("MLPRODLINT_DEBUG"):
             raise
         click.echo(
-            f"mlprodlint: internal error: {type(error).__name__}: {error}\n"
+            f"mlprodlint: internal error: {printable(describe(error))}\n"
             "This is a bug in mlprodlint; please report it (set MLPRODLINT_DEBUG=1 for the traceback).",
             err=True,
         )
