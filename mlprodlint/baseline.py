@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import ConfigError
-from .findings import BaselineSummary, Finding, RunResult
+from .findings import BaselineSummary, Finding, RuleResult, RunResult, Status
 from .output import write_atomic
 
 FORMAT_VERSION = 1
@@ -42,7 +42,7 @@ def key_of(finding: Finding, folder: Path) -> Key:
 
 
 def _counts(findings: Iterable[Finding], folder: Path) -> Counter[Key]:
-    return Counter(key_of(f, folder) for f in findings if not f.waived)
+    return Counter(key_of(f, folder) for f in findings if not f.waived and not f.upcoming)
 
 
 def render(result: RunResult, path: Path) -> str:
@@ -117,17 +117,25 @@ def read(path: Path) -> Counter[Key]:
 
 
 def apply(result: RunResult, path: Path) -> RunResult:
-    """The run without the findings the baseline absorbs; how many it absorbed and how many are fixed."""
+    """The run with the findings the baseline absorbs marked `baselined`, in the rule results
+    themselves (the one store of findings), so the run-level list, counts, verdicts, levels and
+    scores all see the same thing. A rule whose every finding is absorbed is `baselined`."""
     remaining = read(path)
-    kept: list[Finding] = []
-    absorbed = 0
-    for finding in result.findings:  # sorted: which of two identical findings is absorbed is stable
+    marked: dict[int, Finding] = {}
+    # In report order: which of two identical findings is absorbed is stable.
+    for finding in result.findings:
         key = key_of(finding, path.parent)
-        if not finding.waived and remaining[key] > 0:
+        if not finding.waived and not finding.upcoming and remaining[key] > 0:
             remaining[key] -= 1
-            absorbed += 1
-        else:
-            kept.append(finding)
+            marked[id(finding)] = replace(finding, baselined=True)
+    results = tuple(_absorbed(r, marked) for r in result.results)
     fixed = sum(n for n in remaining.values() if n > 0)
-    summary = BaselineSummary(path.as_posix(), absorbed, fixed)
-    return replace(result, findings=tuple(kept), baseline=summary)
+    return replace(result, results=results, baseline=BaselineSummary(path.as_posix(), fixed))
+
+
+def _absorbed(result: RuleResult, marked: dict[int, Finding]) -> RuleResult:
+    if not any(id(f) in marked for f in result.findings):
+        return result
+    findings = tuple(marked.get(id(f), f) for f in result.findings)
+    status = Status.BASELINED if all(f.baselined for f in findings) else result.status
+    return replace(result, findings=findings, status=status)

@@ -1,24 +1,37 @@
-"""Content-hash caches: the loaded rule set, and each manifest's lint outcome.
+"""The result cache: each manifest's lint outcome, stored as signed plain data.
 
-Correctness first. A manifest's outcome is keyed on everything that can change it: the tool's own
-code, the rule set, the options (today's date included), the manifest's path and bytes, and a
-snapshot of its repository (path, size and mtime of every file, and git's refs), because evidence
-rules read other files and git history. When the snapshot cannot be taken cheaply (huge trees),
-the manifest is not cached.
+Correctness first. An outcome is keyed on everything that can change it: the tool's own code and
+bundled data, the rule set, the options (today's date included), the manifest's path and bytes,
+and a snapshot of its repository (path, size and mtime of every file, and git's refs), because
+evidence rules read other files and git history. When the snapshot cannot be taken cheaply (huge
+trees), the manifest is not cached.
 
-Entries are pickles signed with HMAC-SHA256 under a per-user secret kept outside the repository
-(~/.cache/mlprodlint/secret): a cache folder written by anyone else (or copied from another
-machine) fails verification and is ignored, so loading it can never execute foreign code.
+It can never execute or mislead (threat model: a cache folder shared between CI jobs of
+different trust, a hostile file planted where the secret should be):
+
+- entries are JSON of plain types, decoded by `outcome_codec` into the result classes with every
+  field's type checked; nothing is unpickled, imported or called by name;
+- each entry is signed with HMAC-SHA256 over its kind, its key and its body, and carries its key:
+  an entry copied under another key (a clean manifest's outcome over a failing one's) fails;
+- the secret (`~/.cache/mlprodlint/secret`, outside the results folder so that caching the
+  results between jobs never shares it) is created by us, 0600, with O_EXCL|O_NOFOLLOW, and used
+  only when it is a regular file owned by this user, readable by nobody else and at least 32
+  bytes long; otherwise the cache is off for the run, with one warning on stderr. A FIFO or a
+  device there is never opened blocking;
+- every failure to read, verify, decode or write an entry is a miss, never an error or a result.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
+import json
 import os
-import pickle
+import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,8 +40,12 @@ from . import __version__
 
 CACHE_DIR_NAME = ".mlprodlint_cache"
 MAX_SNAPSHOT_ENTRIES = 50_000
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+SECRET_BYTES = 32
+FORMAT = b"mlprodlint-cache 2"
 _SKIP_IN_SNAPSHOT = frozenset({".git", CACHE_DIR_NAME, "__pycache__"})
 _TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# mlprodlint cache; safe to delete.\n"
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def _sha(*parts: bytes) -> str:
@@ -53,60 +70,146 @@ def code_fingerprint() -> str:
     return _sha(*parts)
 
 
-@lru_cache(maxsize=1)
-def _secret() -> bytes:
-    base = user_cache_home()
-    path = base / "secret"
+# --- the secret ---------------------------------------------------------------------------------
+
+
+def _read_regular(path: Path, limit: int) -> tuple[bytes | None, str]:
+    """The bytes of `path` if it is a regular file owned by us and private; else why not.
+
+    Opened without following a symlink and without blocking (a FIFO opens at once and is then
+    refused by its type), so no file planted there can hang the run.
+    """
     try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    base.mkdir(parents=True, exist_ok=True)
-    secret = os.urandom(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, _READ_FLAGS)
+    except FileNotFoundError:
+        return None, ""
+    except OSError as error:
+        return None, "a symbolic link" if error.errno == errno.ELOOP else f"unreadable ({error.strerror})"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not a regular file"
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            return None, "owned by another user"
+        if info.st_mode & 0o077:
+            return None, f"readable or writable by others (mode {stat.S_IMODE(info.st_mode):04o}, expected 0600)"
+        data = os.read(fd, limit)
+    except OSError as error:
+        return None, f"unreadable ({error.strerror})"
+    finally:
+        os.close(fd)
+    return data, ""
+
+
+def _create_secret(path: Path) -> None:
+    """Write a fresh secret atomically: a concurrent run sees no file or the whole file."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-", suffix=".tmp")  # 0600, O_EXCL
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(SECRET_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)  # fails if the name exists (another run won, or a planted file)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: create in place, still O_EXCL
+            _create_in_place(path)
+    finally:
+        os.unlink(temporary)
+
+
+def _create_in_place(path: Path) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        return
     with os.fdopen(fd, "wb") as handle:
-        handle.write(secret)
-    return secret
+        handle.write(os.urandom(SECRET_BYTES))
+
+
+def _secret() -> bytes | None:
+    """The per-user signing secret, or None (cache off) after one warning on stderr."""
+    return _secret_at(user_cache_home() / "secret")
+
+
+@lru_cache(maxsize=8)
+def _secret_at(path: Path) -> bytes | None:
+    data, problem = _read_regular(path, 4096)
+    if data is None and not problem:
+        try:
+            _create_secret(path)
+        except OSError as error:
+            return _refuse(path, f"could not be created ({error.strerror})")
+        data, problem = _read_regular(path, 4096)
+    if data is None:
+        return _refuse(path, problem or "missing")
+    if len(data) < SECRET_BYTES:
+        return _refuse(path, f"only {len(data)} bytes long (at least {SECRET_BYTES} needed)")
+    return data
+
+
+def _refuse(path: Path, problem: str) -> None:
+    sys.stderr.write(
+        f"mlprodlint: warning: result cache disabled: its secret {path} is {problem}; "
+        "delete the file and the next run creates a new one\n"
+    )
+    return None
+
+
+# --- the store ----------------------------------------------------------------------------------
 
 
 class Cache:
-    """A folder of signed pickles; every failure to read or write is a miss, never an error."""
+    """A folder of signed JSON entries; every failure to read or write is a miss, never an error."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.enabled = True
-        try:
-            self.secret = _secret()
-        except OSError:
-            self.enabled = False
+        secret = _secret()
+        self.enabled = secret is not None
+        self.secret = secret or b""
 
     def _path(self, kind: str, key: str) -> Path:
-        return self.folder / kind / key[:2] / f"{key}.pickle"
+        return self.folder / kind / key[:2] / f"{key}.json"
+
+    def _signature(self, kind: str, key: str, body: bytes) -> bytes:
+        message = b"\0".join((FORMAT, kind.encode(), key.encode(), body))
+        return hmac.new(self.secret, message, "sha256").hexdigest().encode()
 
     def get(self, kind: str, key: str) -> Any | None:
+        """The plain data stored under (kind, key), or None. The caller validates its shape."""
         if not self.enabled:
             return None
+        blob, _ = _read_regular(self._path(kind, key), MAX_ENTRY_BYTES + 1)
+        if blob is None or len(blob) > MAX_ENTRY_BYTES:
+            return None
+        header, _, body = blob.partition(b"\n")
+        magic, _, signature = header.rpartition(b" ")
+        if magic != FORMAT or not hmac.compare_digest(signature, self._signature(kind, key, body)):
+            return None
         try:
-            blob = self._path(kind, key).read_bytes()
-        except OSError:
+            entry = json.loads(body)
+        except ValueError:
             return None
-        signature, payload = blob[:32], blob[32:]
-        if not hmac.compare_digest(signature, hmac.new(self.secret, payload, "sha256").digest()):
-            return None
-        try:
-            return pickle.loads(payload)
-        except Exception:  # a stale entry from another version of the classes: a miss
-            return None
+        if not isinstance(entry, dict) or entry.get("kind") != kind or entry.get("key") != key:
+            return None  # signed for another key: never reuse it here
+        return entry.get("value")
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if not self.enabled:
             return
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        blob = hmac.new(self.secret, payload, "sha256").digest() + payload
+        try:
+            body = json.dumps({"kind": kind, "key": key, "value": value}, ensure_ascii=False,
+                              separators=(",", ":"), allow_nan=False).encode("utf-8", errors="surrogatepass")
+        except (TypeError, ValueError):
+            return  # not plain data: not cached
+        blob = FORMAT + b" " + self._signature(kind, key, body) + b"\n" + body
         target = self._path(kind, key)
         try:
             if not self.folder.exists():
-                self.folder.mkdir(parents=True)
+                self.folder.mkdir(parents=True, mode=0o700)
                 (self.folder / "CACHEDIR.TAG").write_bytes(_TAG)
                 (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,55 +221,7 @@ class Cache:
             self.enabled = False  # read-only checkout, full disk: run on without a cache
 
 
-# --- rule sets ---------------------------------------------------------------------------------
-
-
-def rule_set_key(folders: Sequence[Path], request_repr: str) -> str | None:
-    """A key over every pack file's path and bytes; None when a folder cannot be listed."""
-    from .resources import builtin_rules_dir
-    from .rules import pack_files
-
-    parts: list[bytes] = [code_fingerprint().encode(), request_repr.encode()]
-    try:
-        for directory in (builtin_rules_dir(), *folders):
-            parts.append(directory.resolve().as_posix().encode())
-            for path in pack_files(directory):
-                parts += [path.resolve().as_posix().encode(), path.read_bytes()]
-    except Exception:  # missing folder, unreadable pack: let the real loader report it
-        return None
-    return _sha(*parts)
-
-
-def load_rule_set_cached(request: Any, cache: Cache | None, load: Any) -> Any:
-    """`load(request)` (packs.load), skipping the parse and validation of unchanged packs.
-
-    Only rule sets made of the built-in packs and plain folders are cached: installed packs and
-    plugin check functions live in other distributions whose code the key does not cover.
-    """
-    from .checks.registry import BUILTIN_CHECKS
-    from .resources import builtin_rules_dir
-
-    key = None
-    if cache is not None and not request.names:
-        key = rule_set_key(request.folders, repr(request))
-    if key is not None and cache is not None:
-        found = cache.get("rules", key)
-        if found is not None:
-            return found
-    rule_set = load(request)
-    if key is None or cache is None:
-        return rule_set
-    allowed = [builtin_rules_dir().resolve(), *(f.resolve() for f in request.folders)]
-    from_known_files = all(
-        any(pack.path.resolve() == root or pack.path.resolve().is_relative_to(root) for root in allowed)
-        for pack in rule_set.packs
-    )
-    if from_known_files and all(r.check in BUILTIN_CHECKS for r in rule_set.rules):
-        cache.put("rules", key, rule_set)
-    return rule_set
-
-
-# --- per-manifest outcomes -------------------------------------------------------------------
+# --- per-manifest outcome keys ------------------------------------------------------------------
 
 
 def _git_state(root: Path) -> list[bytes]:
@@ -187,7 +242,7 @@ def _git_state(root: Path) -> list[bytes]:
     if common:
         folders.append((git / common).resolve())
     for git in folders:
-        for name in ("HEAD", "packed-refs", "index", "FETCH_HEAD", "ORIG_HEAD"):
+        for name in ("HEAD", "packed-refs", "index", "FETCH_HEAD", "ORIG_HEAD", "shallow"):
             try:
                 parts.append(name.encode() + (git / name).read_bytes()[:4096])
             except OSError:
@@ -222,20 +277,37 @@ def repo_snapshot(root: Path) -> str | None:
     return _sha(*parts)
 
 
-def outcome_key(path: Path, repo_root: Path, rule_set_fingerprint: str, options_fingerprint: str) -> str | None:
+def outcome_key(path: Path, repo_root: Path, rule_set_fp: str, options_fp: str) -> str | None:
     snapshot = repo_snapshot(repo_root)
     if snapshot is None:
         return None
-    try:
-        raw = path.read_bytes() if path.is_file() and not path.is_symlink() else None
-    except OSError:
-        raw = None
+    raw, _ = _read_regular_public(path)
     if raw is None:  # symlinks, unreadable files, FIFOs: cheap to lint, subtle to key
         return None
     return _sha(
-        code_fingerprint().encode(), rule_set_fingerprint.encode(), options_fingerprint.encode(),
+        code_fingerprint().encode(), rule_set_fp.encode(), options_fp.encode(),
         str(path).encode(), raw, snapshot.encode(),
     )
+
+
+def _read_regular_public(path: Path) -> tuple[bytes | None, str]:
+    """A manifest's bytes for its key: a regular file (not a link, FIFO or device), any owner."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        return None, "unreadable"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+            return None, "not a regular file"
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks), ""
+    except OSError:
+        return None, "unreadable"
+    finally:
+        os.close(fd)
 
 
 def options_fingerprint(options: Any, cwd: Path) -> str:
@@ -244,7 +316,8 @@ def options_fingerprint(options: Any, cwd: Path) -> str:
 
 
 def rule_set_fingerprint(rule_set: Any) -> str:
-    return _sha(pickle.dumps(rule_set, protocol=pickle.HIGHEST_PROTOCOL))
+    """The loaded rule set, field by field (its dataclasses' repr is complete and deterministic)."""
+    return _sha(code_fingerprint().encode(), repr(rule_set).encode())
 
 
 def user_cache_home() -> Path:

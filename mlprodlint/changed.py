@@ -14,34 +14,58 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import git
 from .discover import MANIFEST_NAMES, discover
 from .errors import UsageError
 from .manifest import Limits, load_manifest
 
-
-def _git(args: Sequence[str], cwd: Path) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
-    except FileNotFoundError:
-        raise UsageError("--diff needs git, which is not installed") from None
-    if done.returncode != 0:
-        raise UsageError(f"--diff: git {' '.join(args)} failed: {done.stderr.strip() or done.returncode}")
-    return done.stdout
+GIT_TIMEOUT_SECONDS = 60.0
 
 
-def git_changed_files(rev: str, cwd: Path) -> set[Path]:
-    """Files changed since REV (committed, staged or not) plus untracked ones, absolute."""
-    if rev.startswith("-"):
+def git_changed_files(rev: str, start: Path) -> set[Path]:
+    """Files changed since REV (committed, staged or not) plus untracked ones, absolute.
+
+    Git runs in the repository holding `start` (the first path the user named, or the current
+    folder), through the hardened runner: nothing the repository configures is executed.
+    """
+    if not rev or rev.startswith("-") or "\0" in rev:
         raise UsageError(f"--diff: {rev!r} is not a revision")
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
-    names = _git(["diff", "--name-only", "-z", rev, "--"], cwd).split("\0")
-    names += _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0")
-    return {_normal(top / name) for name in names if name}
+    top = git.repo_root(start)
+    if top is None:
+        raise UsageError(f"--diff needs a git repository, and {start} is not in one")
+    try:
+        # --no-renames: a renamed runbook counts under its old name (deleted) and its new one.
+        names = git.run(top, ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
+                              "--no-relative", rev, "--"], timeout=GIT_TIMEOUT_SECONDS, worktree=True)
+        names += b"\0" + git.run(top, ["ls-files", "--others", "--exclude-standard", "-z"],
+                                 timeout=GIT_TIMEOUT_SECONDS, worktree=True)
+    except git.GitNotInstalled:
+        raise UsageError("--diff needs git, which is not installed") from None
+    except git.GitError as error:
+        raise UsageError(f"--diff {rev}: {error.reason}") from None
+    return {_normal(top / name) for name in names.decode("utf-8", errors="surrogateescape").split("\0") if name}
+
+
+def git_staged_files(start: Path) -> set[Path]:
+    """Every path the index changes against HEAD, absolute: added, modified and deleted files,
+    and both sides of a rename (`--no-renames`), because pre-commit passes a hook only the files
+    that still exist. Before the first commit every staged file counts; outside a git
+    repository this is a usage error (exit 2)."""
+    top = git.repo_root(start)
+    if top is None:
+        raise UsageError(f"--staged needs a git repository, and {start} is not in one")
+    try:
+        names = git.run(top, ["diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff",
+                              "--no-textconv", "--no-relative", "--"], timeout=GIT_TIMEOUT_SECONDS, worktree=True)
+    except git.GitNotInstalled:
+        raise UsageError("--staged needs git, which is not installed") from None
+    except git.GitError as error:
+        raise UsageError(f"--staged: {error.reason}") from None
+    return {_normal(top / name) for name in names.decode("utf-8", errors="surrogateescape").split("\0") if name}
 
 
 def _normal(path: Path) -> Path:
@@ -130,7 +154,7 @@ def affected(changed: Iterable[Path], candidates: Sequence[Path], repo_root: Pat
 
 def select(
     targets: Sequence[Path], diff: str | None, exclude: Sequence[str], exclude_root: Path,
-    repo_root: Path, limits: Limits,
+    repo_root: Path, limits: Limits, staged: bool = False,
 ) -> list[Path]:
     """Manifests to lint in changed-files mode.
 
@@ -139,9 +163,11 @@ def select(
     list) and every manifest under the repository root is a candidate.
     """
     if diff is not None:
-        changed = git_changed_files(diff, Path.cwd())
+        changed = git_changed_files(diff, Path(targets[0]) if targets else Path.cwd())
         candidates = discover(list(targets) or [Path(".")], exclude, exclude_root)
     else:
         changed = {_normal(p) for p in targets}
+        if staged:  # --staged: what the index changes, deletions included (pre-commit omits them)
+            changed |= git_staged_files(Path.cwd())
         candidates = discover([repo_root], exclude, exclude_root)
     return affected(changed, candidates, repo_root, limits)

@@ -58,7 +58,8 @@ def manifests(request: RunRequest) -> list[Path] | None:
     from .engine import find_repo_root
 
     found = select(list(request.paths), options.diff_rev, config.exclude, config.root,
-                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=request.max_file_size))
+                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=request.max_file_size),
+                   staged=options.staged)
     if not found:
         click.echo("mlprodlint: no manifest is affected by the changed files", err=True)
     return found
@@ -93,6 +94,6 @@ def level_gate_fails(the_plan: Plan, result: RunResult, rule_set: RuleSet, thres
         return False
     from .profiles import gate, gate_report
 
-    outcomes = gate(result, rule_set.rules, the_plan.require_level, the_plan.level, threshold)
+    outcomes = gate(result, the_plan.require_level, threshold)
     click.echo(gate_report(outcomes), err=True, nl=False)
     return not all(o.ok for o in outcomes)

@@ -25,10 +25,12 @@ AREAS = ALL_AREAS
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @click.option("--area", multiple=True, help="Only rules of this area (repeatable): " + ", ".join(AREAS) + ".")
 @click.option("--level", type=click.Choice(["bronze", "silver", "gold"]), help="Only rules at or below this level.")
+@click.option("--framework", metavar="FRAMEWORK",
+              help="Only rules that evidence this framework (eu-ai-act, nist-ai-rmf, iso-42001, sr-11-7, ml-test-score), with their control references.")
 @config_option
 @rules_dir_option
 @click.pass_context
-def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None,
+def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None, framework: str | None,
           config_path: Path | None, rules_dir: tuple[Path, ...]) -> None:
     """List the rules in force (built-in, configured packs, --rules-dir), or validate a pack."""
     if ctx.invoked_subcommand is not None:
@@ -41,14 +43,18 @@ def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None
     from .packs import configured
 
     rule_set = configured(load_settings(config_path), rules_dir)
-    chosen = filter_rules(all_rules(rule_set), area, level or "")
+    if framework:
+        known = sorted({name for rule in rule_set.rules for name in (rule.framework, *dict(rule.controls)) if name})
+        if framework not in known:
+            raise UsageError(f"--framework: no rule references {framework!r} (known: {', '.join(known)})")
+    chosen = filter_rules(all_rules(rule_set), area, level or "", framework or "")
     versions = pack_versions(rule_set)
     if fmt == "json":
         click.echo(rules_json(chosen, versions), nl=False)
     elif fmt == "markdown":
         _echo(rules_markdown(chosen, versions))
     else:
-        _echo(rules_table(chosen))
+        _echo(rules_table(chosen, framework or ""))
 
 
 @rules.command("validate")

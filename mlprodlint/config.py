@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import ConfigError, UsageError
 from .findings import Severity
+from .git import repo_root
 from .schema import validate
 
 CONFIG_FILE = ".mlprodlint.toml"
@@ -32,6 +33,7 @@ class Config:
     builtin: bool = True  # load the built-in packs even when no pack extends them
     profile: str = ""  # default profile (--profile overrides)
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    frameworks: tuple[str, ...] = ()  # framework packs enabled for every manifest
     lines: Mapping[str, int] = field(default_factory=dict)  # line of each top-level key, if known
 
     @property
@@ -46,6 +48,7 @@ class Config:
 def find_config(start: Path) -> Path | None:
     """The nearest .mlprodlint.toml, or pyproject.toml with a [tool.mlprodlint] table."""
     start = start.resolve()
+    top = repo_root(start)  # do not pick up settings from outside the repository
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
@@ -53,8 +56,8 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / PYPROJECT
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
-        if (folder / ".git").exists():
-            break  # do not pick up settings from outside the repository
+        if folder == top:
+            break
     return None
 
 
@@ -139,6 +142,7 @@ def load_config(path: Path) -> Config:
         builtin=table.get("builtin", True),
         profile=table.get("profile", ""),
         profiles={name: dict(spec) for name, spec in table.get("profiles", {}).items()},
+        frameworks=tuple(table.get("frameworks", ())),
     )
 
 

@@ -26,7 +26,6 @@ from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, 
 from .rules import problems_text as problems_text  # re-exported: cli_rules lists problems with it
 
 if TYPE_CHECKING:
-    from .cache import Cache
     from .config import Config
     from importlib.metadata import EntryPoint
 
@@ -86,16 +85,13 @@ class UnknownPack(RulePackError):
         self.name = name
 
 
-def configured(config: "Config", extra_dirs: Sequence[Path] = (), cache: "Cache | None" = None) -> RuleSet:
+def configured(config: "Config", extra_dirs: Sequence[Path] = ()) -> RuleSet:
     """The rule set a configuration asks for: built-in packs, installed packs named in `packs`,
-    then rule folders (the config's, then `extra_dirs` from --rules-dir); through the rule-set
-    cache when one is given. A pack the config names that is not installed is reported at the
-    config's file and line."""
-    from .cache import load_rule_set_cached
-
+    then rule folders (the config's, then `extra_dirs` from --rules-dir). A pack the config
+    names that is not installed is reported at the config's file and line."""
     request = PackRequest(names=config.packs, folders=(*config.rules_dirs, *extra_dirs), builtin=config.builtin)
     try:
-        return load_rule_set_cached(request, cache, load)
+        return load(request)
     except UnknownPack as error:
         if error.name in config.packs and config.path is not None:
             raise config.error("packs", error.message) from None

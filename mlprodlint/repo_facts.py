@@ -1,22 +1,32 @@
 """Facts about one repository, computed at most once per run and shared by every rule.
 
-Git is called lazily and once per repository root: `git log` over the first-parent history with
-the files each commit touched, parsed into memory. A run whose rules never ask for history never
-starts git. A missing git binary, a folder that is not a repository, a timeout or a repository git
-refuses to read (e.g. `safe.directory`) all mean "no history", never an error.
+Git is called lazily and once per repository root (through `mlprodlint.git`, the one hardened
+runner): `git log` over the first-parent history with the files each commit touched, parsed into
+memory and indexed by path, so "the newest commit touching these paths" costs a few dictionary
+lookups whatever the number of commits, files or manifests.
+
+A history that cannot be read says why: `absent` when there is nothing to judge with (no git,
+not a repository, no commits yet), `incomplete` when git failed, timed out or the history was cut
+at MAX_COMMITS, so rules can report "could not check" instead of passing silently.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-GIT_TIMEOUT_SECONDS = 20
+from . import git
+
+GIT_TIMEOUT_SECONDS = 20.0
+MAX_COMMITS = 200_000
 _RECORD = "\x1e"
+_GLOB_CHARACTERS = "*?["
 
 
 @dataclass(frozen=True)
@@ -30,41 +40,107 @@ class Commit:
         return self.sha[:7]
 
 
-def _git_env() -> dict[str, str]:
-    # GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE ... from the caller's environment must not redirect
-    # git to another repository; config from the system or $HOME cannot change what log prints.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update({"LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"})
-    return env
+@dataclass(frozen=True)
+class LastChange:
+    """The newest commit touching some paths (and the first such file in it), or why unknown."""
+
+    commit: Commit | None = None
+    file: str = ""
+    unknown: str = ""  # non-empty: no commit found, but history was incomplete (the reason)
 
 
-def read_history(root: Path) -> tuple[Commit, ...] | None:
-    """First-parent history of the repository at `root`, newest first; None without git."""
-    import shutil
-    import subprocess  # only runs that need history pay for it
+class History:
+    """First-parent commits, newest first, indexed by path (built once, read by every rule)."""
 
-    git = shutil.which("git")
-    if git is None or not (root / ".git").exists():
-        return None
-    command = [
-        git, "-C", str(root),
-        # Never run anything configured by the scanned repository.
-        "-c", "core.fsmonitor=false", "-c", "log.showSignature=false", "-c", "core.quotePath=false",
-        "log", "--first-parent", "-m", "--no-renames", "--no-color", "--name-only",
-        f"--format={_RECORD}%H%x00%cI",
-    ]
+    def __init__(self, commits: tuple[Commit, ...] = (), incomplete: str = "", absent: str = "") -> None:
+        self.commits = commits
+        self.incomplete = incomplete
+        self.absent = absent
+        newest_file: dict[str, int] = {}
+        newest_folder: dict[str, int] = {}
+        self._newest_any = next((i for i, c in enumerate(commits) if c.files), None)
+        for index, commit in enumerate(commits):  # newest first: the first sighting wins
+            for file in commit.files:
+                if file in newest_file:
+                    continue
+                newest_file[file] = index
+                folder = file
+                while "/" in folder:
+                    folder = folder.rpartition("/")[0]
+                    if folder in newest_folder:
+                        break  # an ancestor seen earlier was seen by a newer or equal commit
+                    newest_folder[folder] = index
+        self._newest_file = newest_file
+        self._newest_folder = newest_folder
+        self._sorted_files = sorted(newest_file)
+        self._memo: dict[str, int | None] = {}
+
+    def _newest_for(self, declared: str) -> int | None:
+        if declared not in self._memo:
+            self._memo[declared] = self._compute(declared)
+        return self._memo[declared]
+
+    def _compute(self, declared: str) -> int | None:
+        pattern = _normal_pattern(declared)
+        if not pattern or pattern == ".":
+            return self._newest_any
+        if any(char in pattern for char in _GLOB_CHARACTERS):
+            # Only files sharing the glob's literal prefix can match it: a bisected range of the
+            # sorted file list, not every file the history ever touched.
+            prefix = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+            start = bisect.bisect_left(self._sorted_files, prefix)
+            exact = re.compile(fnmatch.translate(pattern))
+            under = re.compile(fnmatch.translate(pattern.rstrip("/") + "/*"))
+            best: int | None = None
+            for file in self._sorted_files[start:]:
+                if not file.startswith(prefix):
+                    break
+                if exact.match(file) or under.match(file):
+                    index = self._newest_file[file]
+                    best = index if best is None else min(best, index)
+            return best
+        folder = pattern.rstrip("/")
+        found = [i for i in (self._newest_file.get(folder), self._newest_folder.get(folder)) if i is not None]
+        return min(found) if found else None
+
+    def last_change(self, declared_paths: list[str]) -> LastChange:
+        found = [i for i in (self._newest_for(d) for d in declared_paths) if i is not None]
+        if not found:
+            return LastChange(unknown=self.incomplete)
+        commit = self.commits[min(found)]
+        file = next(f for f in commit.files if any(path_matches(f, d) for d in declared_paths))
+        return LastChange(commit, file)
+
+
+def _normal_pattern(declared: str) -> str:
+    pattern = declared.strip().lstrip("/")
+    return pattern[2:] if pattern.startswith("./") else pattern
+
+
+def read_history(root: Path) -> History:
+    """First-parent history of the repository at `root`, newest first, with its limits."""
+    if git.repo_root(root) != Path(os.path.abspath(root)):
+        return History(absent="not in a git repository")
+    args = ["log", "--first-parent", "-m", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv",
+            "--name-only", f"--max-count={MAX_COMMITS}", f"--format={_RECORD}%H%x00%cI"]
     try:
-        completed = subprocess.run(
-            command, capture_output=True, timeout=GIT_TIMEOUT_SECONDS,
-            # A `.git` that is not a repository must not make git read an enclosing one's history.
-            env={**_git_env(), "GIT_CEILING_DIRECTORIES": str(Path(os.path.abspath(root)).parent)},
-            stdin=subprocess.DEVNULL, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if completed.returncode != 0:
-        return None  # not a repository, no commits yet, or git refuses to read it
-    return parse_log(completed.stdout.decode("utf-8", errors="replace"))
+        output = git.run(root, args, timeout=GIT_TIMEOUT_SECONDS)
+    except git.GitNotInstalled:
+        return History(absent="git is not installed")
+    except git.GitTimeout as timeout:
+        # Newest first: what arrived before the timeout is the recent history, still usable.
+        text = timeout.partial.decode("utf-8", errors="replace")
+        complete = text[: text.rfind(_RECORD)] if _RECORD in text else ""
+        return History(parse_log(complete), incomplete=timeout.reason)
+    except git.GitError as error:
+        if "does not have any commits" in error.reason:
+            return History(absent="the repository has no commits yet")
+        if "not a git repository" in error.reason:
+            return History(absent="not a git repository")
+        return History(incomplete=error.reason)
+    commits = parse_log(output.decode("utf-8", errors="replace"))
+    cut = f"history cut at {MAX_COMMITS} commits" if len(commits) >= MAX_COMMITS else ""
+    return History(commits, incomplete=cut)
 
 
 def parse_log(text: str) -> tuple[Commit, ...]:
@@ -85,12 +161,10 @@ def parse_log(text: str) -> tuple[Commit, ...]:
 
 def path_matches(file: str, declared: str) -> bool:
     """A repo-relative file falls under a declared code path (folder prefix, file, or glob)."""
-    pattern = declared.strip().lstrip("/")
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
+    pattern = _normal_pattern(declared)
     if not pattern or pattern == ".":
         return True
-    if any(char in pattern for char in "*?["):
+    if any(char in pattern for char in _GLOB_CHARACTERS):
         return fnmatch.fnmatchcase(file, pattern) or fnmatch.fnmatchcase(file, pattern.rstrip("/") + "/*")
     folder = pattern.rstrip("/")
     return file == folder or file.startswith(folder + "/")
@@ -114,27 +188,18 @@ class RepoFacts:
     """Lazy, cached facts about one repository root (mutable only as a cache)."""
 
     root: Path
-    _history: tuple[Commit, ...] | None = None
-    _history_read: bool = False
+    _history: History | None = None
     # Parsed files shared by several rules (CODEOWNERS, rules files), keyed by the reader.
     cache: dict[Any, Any] = field(default_factory=BoundedCache)
 
-    def history(self) -> tuple[Commit, ...] | None:
-        if not self._history_read:
+    def history(self) -> History:
+        if self._history is None:
             self._history = read_history(self.root)
-            self._history_read = True
         return self._history
 
-    def last_change(self, declared_paths: list[str]) -> tuple[Commit, str] | None:
+    def last_change(self, declared_paths: list[str]) -> LastChange:
         """The newest commit touching any declared path, with the first file it touched there."""
-        history = self.history()
-        if not history:
-            return None
-        for commit in history:
-            for file in commit.files:
-                if any(path_matches(file, declared) for declared in declared_paths):
-                    return commit, file
-        return None
+        return self.history().last_change(declared_paths)
 
 
 @dataclass

@@ -113,7 +113,9 @@ def test_git_runs_once_per_repository_and_only_when_needed(repo: Path, monkeypat
     real_run = subprocess.run
 
     def counting_run(command, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(list(command))
+        # The JSON report's own provenance (HEAD commit, remote URL: issue 12) is not history.
+        if not ({"-1", "remote.origin.url"} & set(command)):
+            calls.append(list(command))
         return real_run(command, *args, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", counting_run)
@@ -170,7 +172,8 @@ def test_a_broken_git_folder_never_reads_the_enclosing_repository(repo: Path) ->
 
     inner = repo / "vendored"
     (inner / ".git").mkdir(parents=True)  # not a repository: git would walk up to `repo`
-    assert read_history(repo) and read_history(inner) is None
+    assert read_history(repo).commits
+    assert read_history(inner).commits == () and read_history(inner).absent == "not a git repository"
 
 
 def test_an_unhashable_group_value_is_judged_alone_not_a_crash(repo: Path) -> None:

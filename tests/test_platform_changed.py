@@ -81,7 +81,7 @@ def test_diff_paths_bound_the_search_and_bad_revisions_are_exit_2(tmp_path: Path
     assert _linted(_check(repo, "services/churn", "--diff", "HEAD")) == ["services/churn/mlprodlint.yaml"]
     bad = _check(repo, "--diff", "no-such-rev")
     assert bad.exit_code == 2
-    assert "--diff: git diff --name-only -z no-such-rev -- failed" in bad.stderr
+    assert "--diff no-such-rev: git diff failed: fatal: bad revision 'no-such-rev'" in bad.stderr
 
 
 def test_changed_files_maps_pre_commit_file_lists_to_manifests(tmp_path: Path) -> None:

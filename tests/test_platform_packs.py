@@ -199,7 +199,7 @@ def test_rules_validate_reports_every_error_with_file_and_line(tmp_path: Path) -
     # broken file: all reported in one run, sorted, each with file:line:column.
     assert lines[0] == "broken/a.yaml:3:3: pack.version: '1.0' does not match '^[0-9]+\\.[0-9]+\\.[0-9]+([-+].*)?$'"
     assert lines[1] == "broken/a.yaml:6:5: rules.0: 'title' is a required property"
-    assert lines[2].startswith("broken/a.yaml:19:13: rule BRK002: unknown check function 'no_such_check' (known: any_item, ")
+    assert lines[2].startswith("broken/a.yaml:19:13: rule BRK002: unknown check function 'no_such_check' (known: alerts_defined, any_item, ")
     assert lines[3] == "broken/a.yaml:28:65: rule BRK003: bad arguments for min_value: 'high' is not of type 'number'"
     assert lines[4] == "broken/b.yaml:3:5: rules.0.id: 'bad' does not match '^[A-Z]{2,5}[0-9]{3}$'"
     assert lines[5:-1] == [

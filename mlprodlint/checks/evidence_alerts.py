@@ -1,244 +1,206 @@
-"""Alerting matches the SLA: the Prometheus rules file parses, every SLO has an alert, and a
-paging alert has a runbook.
+"""Alerting checks over the one alert model (`alert_model`): alerts exist, something pages, every
+SLO has an alert that measures it, the rules file parses and is not a template, and paging alerts
+carry a runbook.
 
-Coverage heuristic (documented in README): an alert covers an SLO family when the words of its
-name (CamelCase split), expression, label values and summary/description mention the family:
-
-- availability: error(s), availability, (un)available, 5xx / `code=~"5.."`, `up`, down, uptime,
-  fail(ed|ure|ures), success_rate;
-- latency (p50/p95/p99 alike): latency, duration, histogram(_quantile), quantile, slow, response
-  time, p50/p90/p95/p99/p999, bucket;
-- freshness: freshness, fresh, stale(ness), age, lag, delay(ed), late, overdue, last success / last
-  run, timestamp.
-
-Alerts come from the rules file and from the manifest's `alerting.alerts` (name, signal, expr).
+Each check says "nothing to check" (NothingToCheck) instead of passing when it examined nothing:
+no rules file declared, no SLO declared, no paging alert, or only a template it cannot read.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
-from ..manifest import Limits, LoadedManifest, load_manifest
-from .base import CheckContext, Violation
-from .evidence_paths import RefKind, relative_display, resolve_reference
+from . import promql
+from .alert_model import SLO_FAMILIES, AlertModel, alert_model, paging_severities, parse_rules_file
+from .base import CheckContext, NothingToCheck, Violation
+from .evidence_paths import relative_display
 from .fieldpath import first
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_TOKEN = re.compile(r"[a-z0-9]+")
+__all__ = ["parse_rules_file", "alerts_defined", "paging_alert_defined", "rules_file_valid",
+           "rules_file_not_template", "slo_alerts", "paging_alerts_have_runbooks"]
 
-FAMILIES: Mapping[str, tuple[frozenset[str], tuple[str, ...]]] = {
-    # family -> (words, phrases searched in the normalised text)
-    "availability": (
-        frozenset({"error", "errors", "availability", "available", "unavailable", "5xx", "up", "down",
-                   "uptime", "fail", "failed", "failure", "failures"}),
-        ('code=~"5', 'status=~"5', "success rate", "success ratio"),
+# What an alert needs to be credited with covering an SLO of each family.
+NEEDS: dict[str, str] = {
+    promql.AVAILABILITY: (
+        'an alert whose expr measures the error ratio (e.g. status!~"2.." or code=~"5.." over all '
+        "requests, or _errors_total / _requests_total) or `up`/`probe_success`"
     ),
-    "latency": (
-        frozenset({"latency", "duration", "histogram", "quantile", "slow", "p50", "p90", "p95", "p99",
-                   "p999", "bucket"}),
-        ("response time",),
+    promql.LATENCY: (
+        "an alert whose expr measures a latency distribution (histogram_quantile over a "
+        "..._duration_seconds_bucket histogram, or its _sum / _count)"
     ),
-    "freshness": (
-        frozenset({"freshness", "fresh", "stale", "staleness", "age", "lag", "delay", "delayed", "late",
-                   "overdue", "timestamp"}),
-        ("last success", "last run", "lastsuccess"),
+    promql.FRESHNESS: (
+        "an alert whose expr measures the age of the output (time() - a last-success timestamp metric)"
     ),
 }
 
-SLO_FAMILIES: Mapping[str, str] = {
-    "availability": "availability",
-    "latency_p50_ms": "latency",
-    "latency_p95_ms": "latency",
-    "latency_p99_ms": "latency",
-    "freshness_hours": "freshness",
-}
 
-PAGING = frozenset({"page", "critical", "p1", "sev1", "pager"})
-
-
-@dataclass(frozen=True)
-class Alert:
-    name: str
-    text: str  # normalised words the coverage heuristic reads
-    severity: str
-    runbook: str
-    line: int
-    column: int
-    from_rules_file: bool
+def _no_rules_file(model: AlertModel) -> NothingToCheck | None:
+    if not model.declared:
+        return NothingToCheck("no rules_file declared")
+    if not model.files:
+        reasons = "; ".join(f"{d.text} {d.why_unread}" for d in model.declared)
+        return NothingToCheck(f"no rules file read ({reasons})")
+    return None
 
 
-@dataclass(frozen=True)
-class RulesFile:
-    path: Path
-    loaded: LoadedManifest
-    alerts: tuple[Alert, ...]
-    problems: tuple[tuple[int, int, str], ...]  # (line, column, message)
+def _templates_note(ctx: CheckContext, model: AlertModel) -> str:
+    return ", ".join(relative_display(f.path, ctx.repo_root) for f in model.templates)
 
 
-def normalise(*parts: Any) -> str:
-    text = " ".join(str(p) for p in parts if isinstance(p, (str, int, float)) and not isinstance(p, bool))
-    text = _CAMEL.sub(" ", text).lower()
-    return text.replace("_", " ")
+def _where(ctx: CheckContext, model: AlertModel) -> str:
+    readable = [relative_display(f.path, ctx.repo_root) for f in model.readable_files]
+    if not readable:
+        return "alerting.alerts"
+    return "alerting.alerts or the rules file " + ", ".join(readable)
 
 
-def families_of(text: str) -> set[str]:
-    words = set(_TOKEN.findall(text))
-    flat = " ".join(text.split())
-    found = set()
-    for family, (family_words, phrases) in FAMILIES.items():
-        if words & family_words or any(phrase in flat for phrase in phrases):
-            found.add(family)
-    return found
+# --- ALR001 / ALR002 ------------------------------------------------------------------------
 
 
-def _rules_file_path(ctx: CheckContext) -> Path | None:
-    value = first(ctx.manifest, "alerting.rules_file")
-    if not isinstance(value, str) or not value.strip():
-        return None
-    ref = resolve_reference(value, ctx.manifest_dir, ctx.repo_root)
-    if ref.kind is not RefKind.INSIDE or not ref.exists:
-        return None  # ALR040 reports missing or escaping files; never read outside the repo
-    return ref.path
-
-
-def _groups(data: Mapping[str, Any]) -> tuple[Any, str]:
-    if "groups" in data:
-        return data["groups"], "/groups"
-    spec = data.get("spec")
-    if isinstance(spec, dict) and "groups" in spec:  # a Kubernetes PrometheusRule resource
-        return spec["groups"], "/spec/groups"
-    return None, ""
-
-
-def parse_rules_file(path: Path, limits: Limits, repo_root: Path) -> RulesFile:
-    shown = relative_display(path, repo_root)
-    loaded = load_manifest(path, shown, limits, repo_root)
-    if loaded.data is None or loaded.problems:
-        problems = tuple(
-            (p.line, p.column, p.message.replace("manifest", "rules file")) for p in loaded.problems
+def alerts_defined(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck]:
+    model = alert_model(ctx)
+    if model.alerts:
+        return
+    if model.templates:
+        yield NothingToCheck(
+            f"the alerts are in a template ({_templates_note(ctx, model)}) that cannot be verified"
         )
-        return RulesFile(path, loaded, (), problems)
-    problems: list[tuple[int, int, str]] = []
-    alerts: list[Alert] = []
-    groups, groups_pointer = _groups(loaded.data)
+        return
+    items = first(ctx.manifest, "alerting.alerts")
+    count = len(items) if isinstance(items, list) else 0
+    if model.readable_files:
+        files = ", ".join(relative_display(f.path, ctx.repo_root) for f in model.readable_files)
+        detail = f"alerting.alerts has {count} item(s) and the rules file {files} defines no alert"
+    elif model.declared:
+        detail = f"alerting.alerts has {count} item(s) and no rules file could be read"
+    else:
+        detail = f"alerting.alerts has {count} item(s) and no rules_file is declared"
+    yield Violation("/alerting/alerts", detail)
 
-    def problem(pointer: str, message: str) -> None:
-        problems.append((*loaded.position(pointer), message))
 
-    if not isinstance(groups, list):
-        problem(groups_pointer, "not a Prometheus rules file: expected a top-level `groups:` list")
-        return RulesFile(path, loaded, (), tuple(problems))
-    for g_index, group in enumerate(groups):
-        g_pointer = f"{groups_pointer}/{g_index}"
-        if not isinstance(group, dict) or not isinstance(group.get("rules"), list):
-            problem(g_pointer, f"group {g_index + 1} has no `rules:` list")
-            continue
-        if not isinstance(group.get("name"), str):
-            problem(g_pointer, f"group {g_index + 1} has no name")
-        for r_index, rule in enumerate(group["rules"]):
-            r_pointer = f"{g_pointer}/rules/{r_index}"
-            if not isinstance(rule, dict):
-                problem(r_pointer, "a rule must be a mapping with alert/record and expr")
-                continue
-            if "record" in rule:
-                continue  # recording rules feed alerts; they are not alerts themselves
-            name = rule.get("alert")
-            if not isinstance(name, str) or not name.strip():
-                problem(r_pointer, "rule has neither `alert:` nor `record:`")
-                continue
-            if not isinstance(rule.get("expr"), (str, int, float)) or str(rule.get("expr")).strip() == "":
-                problem(r_pointer, f"alert {name} has no `expr:`")
-                continue
-            labels = rule.get("labels") if isinstance(rule.get("labels"), dict) else {}
-            annotations = rule.get("annotations") if isinstance(rule.get("annotations"), dict) else {}
-            runbook = annotations.get("runbook_url") or annotations.get("runbook") or ""
-            line, column = loaded.position(f"{r_pointer}/alert")
-            alerts.append(
-                Alert(
-                    name=name,
-                    text=normalise(name, rule.get("expr"), *labels.values(),
-                                   annotations.get("summary"), annotations.get("description")),
-                    severity=str(labels.get("severity", "")).strip().lower(),
-                    runbook=runbook if isinstance(runbook, str) else "",
-                    line=line,
-                    column=column,
-                    from_rules_file=True,
-                )
+def paging_alert_defined(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck]:
+    model = alert_model(ctx)
+    if any(alert.pages for alert in model.alerts):
+        return
+    if not model.alerts:
+        if model.templates:
+            yield NothingToCheck(
+                f"the alerts are in a template ({_templates_note(ctx, model)}) that cannot be verified"
             )
-    return RulesFile(path, loaded, tuple(alerts), tuple(problems))
-
-
-def _rules_file(ctx: CheckContext) -> RulesFile | None:
-    path = _rules_file_path(ctx)
-    if path is None:
-        return None
-    cache = getattr(ctx.repo_facts, "cache", None)
-    key = ("rules_file", str(path))
-    if isinstance(cache, dict) and key in cache:
-        return cache[key]
-    parsed = parse_rules_file(path, Limits(), ctx.repo_root)
-    if isinstance(cache, dict):
-        cache[key] = parsed
-    return parsed
-
-
-def _manifest_alerts(ctx: CheckContext) -> list[tuple[int, dict[str, Any]]]:
-    alerts = first(ctx.manifest, "alerting.alerts")
-    return [(i, a) for i, a in enumerate(alerts) if isinstance(a, dict)] if isinstance(alerts, list) else []
-
-
-# --- checks -------------------------------------------------------------------------------
-
-
-def rules_file_valid(ctx: CheckContext, /) -> Iterator[Violation]:
-    parsed = _rules_file(ctx)
-    if parsed is None:
+            return
+        yield Violation("/alerting/alerts", "there are no alerts at all")
         return
-    for line, column, message in parsed.problems:
-        yield Violation("/alerting/rules_file", message, path=parsed.path, line=line, column=column)
+    if model.templates:
+        yield NothingToCheck(
+            f"no alert read pages; paging alerts may be in the template {_templates_note(ctx, model)}"
+        )
+        return
+    paging = "/".join(sorted(paging_severities(ctx.options)))
+    seen = sorted({a.severity for a in model.alerts if a.severity})
+    seen_text = f" (severities seen: {', '.join(seen)})" if seen else ""
+    wanted = "severity: page"
+    if model.readable_files:
+        wanted += f" or a severity label {paging}"
+    yield Violation(
+        "/alerting/alerts",
+        f"none of the {len(model.alerts)} alert(s) in {_where(ctx, model)} has {wanted}{seen_text}",
+    )
 
 
+# --- ALR042 / ALR045: the rules file itself ------------------------------------------------------
 
-def slo_alerts(ctx: CheckContext, /) -> Iterator[Violation]:
+
+def rules_file_valid(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck]:
+    model = alert_model(ctx)
+    for declared in model.declared:
+        if declared.why_unread == "matches no file":
+            yield Violation(declared.pointer, f"alerting.rules_file '{declared.text}' matches no file")
+    skipped = _no_rules_file(model)
+    if skipped is not None:
+        yield skipped
+        return
+    if not model.readable_files:
+        yield NothingToCheck(f"the rules file is a template ({_templates_note(ctx, model)}); see ALR045")
+        return
+    for parsed in model.readable_files:
+        for line, column, message in parsed.problems:
+            yield Violation("/alerting/rules_file", message, path=parsed.path, line=line, column=column)
+
+
+def rules_file_not_template(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck]:
+    model = alert_model(ctx)
+    skipped = _no_rules_file(model)
+    if skipped is not None:
+        yield skipped
+        return
+    for parsed in model.templates:
+        assert parsed.template is not None
+        shown = relative_display(parsed.path, ctx.repo_root)
+        yield Violation(
+            "/alerting/rules_file",
+            f"{shown} is {parsed.template.describe()}: cannot verify a template: point rules_file at "
+            "the rendered file or the chart's test output",
+            path=parsed.path,
+            line=parsed.template.line,
+            column=1,
+        )
+
+
+# --- ALR043: SLO coverage -------------------------------------------------------------------
+
+
+def slo_alerts(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck]:
     sla = first(ctx.manifest, "sla")
-    if not isinstance(sla, dict):
+    keys = [key for key in SLO_FAMILIES if isinstance(sla, dict) and key in sla]
+    if not keys:
+        yield NothingToCheck("no availability, latency or freshness SLO declared")
         return
-    covered: set[str] = set()
-    parsed = _rules_file(ctx)
-    if parsed is not None:
-        for alert in parsed.alerts:
-            covered |= families_of(alert.text)
-    for _, alert in _manifest_alerts(ctx):
-        covered |= families_of(normalise(alert.get("name"), alert.get("signal"), alert.get("expr")))
-    for key, family in SLO_FAMILIES.items():
-        if key in sla and family not in covered:
-            where = "the rules file or alerting.alerts" if parsed is not None else "alerting.alerts"
-            yield Violation(f"/sla/{key}", f"sla.{key} has no {family} alert in {where}")
-
-
-
-def paging_alerts_have_runbooks(ctx: CheckContext, /) -> Iterator[Violation]:
-    parsed = _rules_file(ctx)
-    if parsed is None:
+    model = alert_model(ctx)
+    uncovered = []
+    for key in keys:
+        family = SLO_FAMILIES[key]
+        if not any(key in alert.keys or family in alert.families for alert in model.alerts):
+            uncovered.append(key)
+    if not uncovered:
         return
-    manifest_runbooks = {
-        a["name"]: a["runbook"] for _, a in _manifest_alerts(ctx)
-        if isinstance(a.get("name"), str) and isinstance(a.get("runbook"), str)
-    }
-    for alert in parsed.alerts:
-        if alert.severity not in PAGING:
-            continue
+    if model.templates:
+        yield NothingToCheck(
+            f"cannot verify coverage of {', '.join('sla.' + k for k in uncovered)}: the alerts may be in "
+            f"the template {_templates_note(ctx, model)}"
+        )
+        return
+    for key in uncovered:
+        family = SLO_FAMILIES[key]
+        examined = f"none of the {len(model.alerts)} alert(s) in {_where(ctx, model)} measures {family}"
+        if not model.alerts:
+            examined = f"there are no alerts in {_where(ctx, model)}"
+        link = f"`slo: {family}`" if key == family else f"`slo: {key}` (or `slo: {family}`)"
+        yield Violation(f"/sla/{key}", f"sla.{key}: {examined}; add {NEEDS[family]}, or link an alert to it with {link}")
+
+
+# --- ALR044: runbooks of paging rules-file alerts ---------------------------------------------
+
+
+def paging_alerts_have_runbooks(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck]:
+    model = alert_model(ctx)
+    skipped = _no_rules_file(model)
+    if skipped is not None:
+        yield skipped
+        return
+    manifest_runbooks = {a.name: a.runbook for a in model.manifest_alerts if a.runbook.strip()}
+    paging = [a for f in model.readable_files for a in f.alerts if a.pages]
+    if not paging:
+        yield NothingToCheck("no paging alert in the rules file")
+        return
+    for alert in paging:
         if alert.runbook.strip() or manifest_runbooks.get(alert.name, "").strip():
             continue
         yield Violation(
             "/alerting/rules_file",
             f"paging alert {alert.name} (severity {alert.severity}) has no runbook_url annotation "
             "and no runbook in alerting.alerts",
-            path=parsed.path,
+            path=alert.path,
             line=alert.line,
             column=alert.column,
         )

@@ -2,7 +2,9 @@
 
 The plain age of a sign-off is the `date_within` rules' job (SEC002, GOV007); this check only
 compares a sign-off's date with the newest commit touching the model's `metadata.paths`. Without
-git (no binary, not a repository, no commits) it finds nothing.
+git (no binary, not a repository, no commits) there is nothing to check (`not_applicable`, with the
+reason). When git fails, times out or the history is cut before any commit to those paths was
+found, staleness cannot be established: that is a finding saying so, never a silent pass.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..repo_facts import RepoFacts
-from .base import CheckContext, Violation
+from .base import CheckContext, NothingToCheck, Violation
 from .fieldpath import first, resolve
 from .fields import parse_date
+
+
+# Check functions that read git history (parallel runs read it once, before starting workers).
+HISTORY_CHECKS = frozenset({"signoff_after_code_change"})
 
 
 def _facts(ctx: CheckContext) -> RepoFacts:
@@ -36,12 +42,13 @@ def _container(data: Any, pointer: str) -> Any:
     return node
 
 
-def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | None = None) -> Iterator[Violation]:
+def signoff_after_code_change(
+    ctx: CheckContext, /, path: str, group_by: str | None = None
+) -> Iterator[Violation | NothingToCheck]:
     declared = first(ctx.manifest, "metadata.paths")
-    if not isinstance(declared, list):
-        return
-    code_paths = [p for p in declared if isinstance(p, str) and p.strip()]
+    code_paths = [p for p in declared if isinstance(p, str) and p.strip()] if isinstance(declared, list) else []
     if not code_paths:
+        yield NothingToCheck("no metadata.paths declared, so no code to compare the sign-off with")
         return
     dated: list[tuple[str, str, dt.date, Any]] = []
     for match in resolve(ctx.manifest, path):
@@ -53,11 +60,22 @@ def signoff_after_code_change(ctx: CheckContext, /, path: str, group_by: str | N
                 group = None  # a schema error (MPL002); unhashable, so judged on its own
             dated.append((match.pointer, match.display, date, group))
     if not dated:
+        yield NothingToCheck(f"no dated sign-off at {path}")
         return
-    change = _facts(ctx).last_change(code_paths)  # git runs here, once per repository
-    if change is None:
+    facts = _facts(ctx)
+    history = facts.history()  # git runs here, once per repository
+    if history.absent:
+        yield NothingToCheck(f"no git history to compare with: {history.absent}")
         return
-    commit, file = change
+    change = facts.last_change(code_paths)
+    if change.unknown:
+        pointer, display, _, _ = dated[0]
+        yield Violation(pointer, f"cannot tell ({change.unknown}); {display} was not compared with the history of metadata.paths")
+        return
+    commit, file = change.commit, change.file
+    if commit is None:
+        yield NothingToCheck("no commit touches " + ", ".join(code_paths))
+        return
     newest: dict[Any, dt.date] = {}
     for _, _, date, group in dated:
         if group is not None:

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .. import doccache
+
 MAX_DOC_BYTES = 2 * 1024 * 1024  # larger "documents" are read only up to this size
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -73,7 +75,11 @@ def _invalid_path(path_text: str, base_dir: Path) -> str:
 
 
 def resolve_reference(text: str, base_dir: Path, repo_root: Path) -> Reference:
-    """Classify a reference written in a manifest whose folder is `base_dir`."""
+    """Classify a reference written in a manifest whose folder is `base_dir` (once per run)."""
+    return doccache.memo(("reference", text, str(base_dir), str(repo_root)), lambda: _resolve(text, base_dir, repo_root))
+
+
+def _resolve(text: str, base_dir: Path, repo_root: Path) -> Reference:
     raw = text.strip()
     if _URL.match(raw) or (_SCHEME.match(raw) and not _WINDOWS_ABSOLUTE.match(raw)):
         return Reference(raw, RefKind.URL)
@@ -91,8 +97,8 @@ def resolve_reference(text: str, base_dir: Path, repo_root: Path) -> Reference:
     if not _inside(lexical, root):
         return Reference(raw, RefKind.OUTSIDE, why_outside="leaves the repository")
     try:
-        real = lexical.resolve()
-        real_root = root.resolve()
+        real = Path(doccache.real_path(lexical))
+        real_root = Path(doccache.real_path(root))
     except (OSError, RuntimeError):  # a symlink loop: treat as unreadable, i.e. outside
         return Reference(raw, RefKind.OUTSIDE, why_outside="is a symlink loop")
     if not _inside(real, real_root):
@@ -103,13 +109,18 @@ def resolve_reference(text: str, base_dir: Path, repo_root: Path) -> Reference:
 def inside_repo(path: Path, repo_root: Path) -> bool:
     """True when `path` (after following symlinks) stays inside the repository."""
     try:
-        return _inside(path.resolve(), repo_root.resolve())
+        return _inside(Path(doccache.real_path(path)), Path(doccache.real_path(repo_root)))
     except (OSError, RuntimeError):
         return False
 
 
 def read_doc(path: Path) -> str | None:
-    """Text of a file inside the repo (bounded, undecodable bytes replaced); None if unreadable."""
+    """Text of a file inside the repo (bounded, undecodable bytes replaced); None if unreadable.
+    Read once per run, however many rules and manifests ask (doccache)."""
+    return doccache.fact(path, "text", lambda: _read_doc(path))
+
+
+def _read_doc(path: Path) -> str | None:
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_DOC_BYTES)

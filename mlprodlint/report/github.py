@@ -24,7 +24,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
+def annotation(finding: Finding, command: str | None = None) -> str:
     properties = ",".join(
         f"{key}={escape_property(value)}"
         for key, value in (
@@ -35,23 +35,18 @@ def annotation(finding: Finding) -> str:
         )
     )
     body = f"{finding.message}\nfix: {finding.fix}" if finding.fix else finding.message
-    return f"::{_COMMANDS[finding.severity]} {properties}::{escape_data(body)}"
+    return f"::{command or _COMMANDS[finding.severity]} {properties}::{escape_data(body)}"
 
 
 def render(result: RunResult, context: ReportContext) -> str:
-    lines = [annotation(f) for f in result.active_findings()]
-    counts = result.count_by_severity()
-    waived = sum(1 for f in result.findings if f.waived)
-    failing = result.failing(context.fail_on)
-    verdict = (
-        f"FAILED: {len(failing)} finding(s) at or above {context.fail_on.label}"
-        if failing
-        else f"PASSED: nothing at or above {context.fail_on.label}"
-    )
-    per_severity = ", ".join(f"{n} {label}" for label, n in counts.items())
+    lines = [annotation(f) for f in result.findings if not f.waived and not f.upcoming]
+    # Upcoming obligations (effective_from later than today) are notices: they never fail the run.
+    lines += [annotation(f, "notice") for f in result.findings if f.upcoming and not f.waived]
+    summary = result.summary(context.fail_on)
+    per_severity = ", ".join(f"{n} {label}" for label, n in summary.by_severity.items())
     # A plain log line (not a command): never starts with "::".
     lines.append(
-        f"mlprodlint: {len(result.manifests)} manifest(s) checked, {sum(counts.values())} finding(s) "
-        f"({per_severity}), {waived} waived. {escape_data(verdict)}."
+        f"mlprodlint: {summary.manifests} manifest(s) checked, {summary.findings} finding(s) "
+        f"({per_severity}), {summary.waived} waived. {escape_data(summary.verdict_text)}."
     )
     return "\n".join(lines) + "\n"

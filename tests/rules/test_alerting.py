@@ -31,17 +31,34 @@ alerting:
       route: slack:#svc
 """
 
+RULES_FILE = """\
+groups:
+  - name: svc
+    rules:
+      - alert: SvcHighErrorRatio
+        expr: sum(rate(http_requests_total{status!~"2.."}[5m])) / sum(rate(http_requests_total[5m])) > 0.01
+        labels: {severity: critical}
+"""
+
 CASES: list[RuleCase] = [
     # ALR001 alerts-defined
     case("ALR001", ALERTED),
     case("ALR001", head(), 1, name="no-alerting"),
     case("ALR001", head(tier=3) + "alerting:\n  alerts: []\n", 8, name="empty"),
     case("ALR001", head(lifecycle="experimental", tier=4), name="experiment-exempt"),
+    case("ALR001", head() + "alerting:\n  rules_file: alerts.yaml\n", name="rules-file-alerts",
+         files={"alerts.yaml": RULES_FILE}),
     # ALR002 paging-alert-for-critical
     case("ALR002", ALERTED),
     case("ALR002", TICKETS_ONLY, 8, name="tickets-only"),
     case("ALR002", head(kind="Pipeline", tier=2), 1, name="no-alerting"),
     case("ALR002", head(tier=3) + TICKETS_ONLY[len(head(tier=2)):], name="tier-3-exempt"),
+    case("ALR002", TICKETS_ONLY + "  rules_file: alerts.yaml\n", name="critical-label-pages",
+         files={"alerts.yaml": RULES_FILE}),
+    case("ALR002", TICKETS_ONLY + "  rules_file: alerts.yaml\n", 8, name="warning-label-does-not-page",
+         files={"alerts.yaml": RULES_FILE.replace("critical", "warning")}),
+    case("ALR002", TICKETS_ONLY + "  rules_file: alerts.yaml\n", name="paging-severities-option",
+         files={"alerts.yaml": RULES_FILE.replace("critical", "p1")}, config='[options]\npaging_severities = ["p1"]\n'),
     # ALR003 alert-routed
     case("ALR003", ALERTED),
     case("ALR003", head(lifecycle="staging") + """\

@@ -1,0 +1,1 @@
+"""CI integrations: the GitHub Action's run step."""
