@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -61,6 +62,26 @@ def write(result: RunResult, path: Path) -> int:
     return sum(_counts(result.findings, path.parent).values())
 
 
+MAX_DEPTH = 32  # a baseline is 3 levels deep
+_JSON_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}\n]')
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column) where JSON nesting first exceeds MAX_DEPTH; one linear pass."""
+    depth, line, line_start = 0, 1, 0
+    for token in _JSON_TOKENS.finditer(text):
+        char = token.group()
+        if char == "\n":
+            line, line_start = line + 1, token.end()
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, token.start() - line_start + 1
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
 def read(path: Path) -> Counter[Key]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -68,6 +89,9 @@ def read(path: Path) -> Counter[Key]:
         raise ConfigError("baseline file not found (create it with --write-baseline)", path) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read baseline: {error}", path) from None
+    deep = _too_deep(text)
+    if deep is not None:  # json.loads would hit the recursion limit: an internal error, exit 3
+        raise ConfigError(f"baseline is nested more than {MAX_DEPTH} levels deep", path, *deep)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:

@@ -277,6 +277,9 @@ def build_request(params: Params) -> RunRequest:
 
 
 def _use_color(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
+    if no_color or os.environ.get("NO_COLOR") or sys.stdout is None:
         return False
-    return sys.stdout.isatty()
+    try:
+        return sys.stdout.isatty()
+    except ValueError:  # a closed stream
+        return False

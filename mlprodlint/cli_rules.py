@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from .cli_options import config_option, rules_dir_option
-from .config import Config, load_settings
+from .config import load_settings
+from .textsafe import printable
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .findings import ALL_AREAS
-from .rules import RuleSet
 
 SCHEMA_KINDS = {
     "manifest": "manifest.schema.json",
@@ -20,13 +19,6 @@ SCHEMA_KINDS = {
     "config": "config.schema.json",
 }
 AREAS = ALL_AREAS
-
-
-def configured_rule_set(config: Config, extra_dirs: Sequence[Path] = ()) -> RuleSet:
-    """Built-in packs, installed packs named in config, and rule folders (config, then flags)."""
-    from .packs import PackRequest, load
-
-    return load(PackRequest(names=config.packs, folders=(*config.rules_dirs, *extra_dirs), builtin=config.builtin))
 
 
 @click.group(invoke_without_command=True)
@@ -48,7 +40,9 @@ def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None
     unknown = sorted(set(area) - set(AREAS))
     if unknown:
         raise UsageError(f"--area: unknown area {', '.join(unknown)} (choose from {', '.join(AREAS)})")
-    rule_set = configured_rule_set(load_settings(config_path), rules_dir)
+    from .packs import configured
+
+    rule_set = configured(load_settings(config_path), rules_dir)
     if framework:
         known = sorted({name for rule in rule_set.rules for name in (rule.framework, *dict(rule.controls)) if name})
         if framework not in known:
@@ -58,9 +52,9 @@ def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None
     if fmt == "json":
         click.echo(rules_json(chosen, versions), nl=False)
     elif fmt == "markdown":
-        click.echo(rules_markdown(chosen, versions), nl=False)
+        _echo(rules_markdown(chosen, versions))
     else:
-        click.echo(rules_table(chosen, framework or ""), nl=False)
+        _echo(rules_table(chosen, framework or ""))
 
 
 @rules.command("validate")
@@ -91,12 +85,19 @@ def validate_command(folder: Path, fmt: str) -> None:
         click.echo(json.dumps(document, indent=2))
     else:
         for line in lines:
-            click.echo(line)
+            _echo(line + "\n")
         if problems:
-            click.echo(f"{len(lines)} problem(s) in {folder.as_posix()}")
+            _echo(f"{len(lines)} problem(s) in {folder.as_posix()}\n")
         else:
-            click.echo(f"{folder.as_posix()}: valid ({files} pack file(s), {len(own)} rule(s))")
+            _echo(f"{folder.as_posix()}: valid ({files} pack file(s), {len(own)} rule(s))\n")
     raise SystemExit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+def _echo(text: str) -> None:
+    """Pack texts come from the repository too: no terminal escapes (their own lines are kept)."""
+    from .output import write_stdout
+
+    write_stdout(printable(text, keep="\t\n"))
 
 
 def _inside(source: str, folder: Path) -> bool:
@@ -113,14 +114,16 @@ def explain(rule_ref: str, config_path: Path | None, rules_dir: tuple[Path, ...]
     """Print a rule's documentation: what it checks, why, example, fix, options, ML Test Score."""
     from .explain import all_rules, close_matches, explain as explain_rule, find_rule, pack_versions
 
-    rule_set = configured_rule_set(load_settings(config_path), rules_dir)
+    from .packs import configured
+
+    rule_set = configured(load_settings(config_path), rules_dir)
     known = all_rules(rule_set)
     rule = find_rule(known, rule_ref)
     if rule is None:
         matches = close_matches(known, rule_ref)
         hint = f"; did you mean {', '.join(matches)}?" if matches else "; `mlprodlint rules` lists them"
         raise UsageError(f"unknown rule {rule_ref!r}{hint}")
-    click.echo(explain_rule(rule, pack_versions(rule_set)), nl=False)
+    _echo(explain_rule(rule, pack_versions(rule_set)))
 
 
 @click.command()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks.base import CheckContext, NothingToCheck, Violation
-from .checks.registry import lookup
+from .checks.registry import BUILTIN_CHECKS, describe_plugin, lookup
 from .checks.secrets import redact
 from .core_rules import (
     CORE_RULES,
@@ -22,7 +22,7 @@ from .core_rules import (
     WAIVER_UNKNOWN_RULE,
     WAIVER_UNUSED,
 )
-from .errors import MlprodlintError
+from .errors import MlprodlintError, PluginError, describe
 from .facts import collect as collect_facts
 from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status, WaiverNote
 from .git import root_or_self
@@ -301,9 +301,15 @@ def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> lis
             if not isinstance(item, (Violation, NothingToCheck)):
                 raise TypeError(f"returned {type(item).__name__}, not a Violation or NothingToCheck")
         return violations
-    except MlprodlintError:
+    except KeyboardInterrupt:  # a real Ctrl-C: exit 130
         raise
-    except Exception as error:  # a bug in a check must name the rule, not dump a traceback
+    except BaseException as error:  # SystemExit from a plugin must never end the run with 0
+        if isinstance(error, MlprodlintError) and rule.check in BUILTIN_CHECKS:
+            raise
+        if rule.check not in BUILTIN_CHECKS:  # whatever it raised, even one of our errors
+            raise PluginError(
+                f"{describe_plugin(rule.check)} raised {describe(error)} in rule {rule.id} on {loaded.display_path}"
+            ) from None
         raise CheckCrashed(
             f"check {rule.check!r} of rule {rule.id} crashed on {loaded.display_path}: "
             f"{type(error).__name__}: {error}"

@@ -297,6 +297,9 @@ def _check_rule(
         problems.append(
             PackProblem(shown, aline, acol, f"rule {rule_id}: bad arguments for {spec.name}: {error.message}")
         )
+    for name, why in _unsafe_patterns(spec, args) if validate_args else ():
+        aline, acol = loaded.position(f"{pointer}/check/args/{name}")
+        problems.append(PackProblem(shown, aline, acol, f"rule {rule_id}: {name} {args[name]!r}: {why}"))
     try:
         line, _ = loaded.position(pointer)
         pack_meta = data["pack"]
@@ -334,6 +337,22 @@ def _check_rule(
     except (KeyError, TypeError, ValueError, AttributeError):
         return None, problems  # schema-invalid rule: its violations are already reported
     return (None if problems else rule), problems
+
+
+def _unsafe_patterns(spec: registry.CheckSpec, args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Arguments the check's schema declares as regular expressions that could backtrack
+    exponentially (Python's `re` has no timeout): rejected at load, see regexsafe.py."""
+    from .regexsafe import catastrophic
+
+    properties = spec.args_schema.get("properties", {})
+    found = []
+    for name, schema in properties.items() if isinstance(properties, Mapping) else ():
+        value = args.get(name)
+        if isinstance(schema, Mapping) and schema.get("format") == "regex" and isinstance(value, str):
+            why = catastrophic(value)
+            if why:
+                found.append((name, why))
+    return found
 
 
 def _effective(raw: Any) -> tuple[tuple[str, AppliesWhen | None], ...]:
@@ -456,7 +475,11 @@ def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]
             )
             return
         state[key] = "active"
-        if pack.extends:
+        if pack.extends and (pack.extends == pack.name or all(o is pack for o in names.get(pack.extends, (None,)))):
+            line, column = pack.extends_at
+            problems.append(PackProblem(pack.path.as_posix(), line, column,
+                                        f"pack {pack.name} extends itself; name the pack it builds on"))
+        elif pack.extends:
             base = names.get(pack.extends)
             if base is None:
                 line, column = pack.extends_at
@@ -571,5 +594,6 @@ def problems_text(problems: Iterable[PackProblem]) -> list[str]:
     return [str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))]
 
 
-def pack_error_text(problems: Iterable[PackProblem]) -> str:
-    return "broken rule pack:\n" + "\n".join(f"  {line}" for line in problems_text(problems))
+def pack_error(problems: Iterable[PackProblem]) -> RulePackError:
+    """One error for every problem, a line each (values in them cannot add lines of their own)."""
+    return RulePackError("broken rule pack:", details=tuple(problems_text(problems)))

@@ -8,12 +8,15 @@ command early or inject a second one.
 from __future__ import annotations
 
 from ..findings import Finding, RunResult, Severity
+from ..textsafe import printable
 from . import ReportContext
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
+    # Other control characters (ESC, C1, U+2028...) are shown escaped, as in the text format.
+    text = printable(text, keep="\r\n\t")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..findings import RunResult
+from ..textsafe import jinja_finalize
 from . import ReportContext
 from .model import build
 
@@ -84,6 +85,7 @@ def _environment(autoescape: bool) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=jinja_finalize(),  # every value shown: control characters escaped (reports go to CI logs too)
     )
     environment.filters["md"] = md_escape
     environment.filters["mdcode"] = md_code
