@@ -124,6 +124,8 @@ def test_upcoming_in_text_github_junit_and_sarif(tmp_path: Path) -> None:
     assert "- upcoming **AIA002** High-risk AI systems reference their risk management file" in markdown.stdout
     assert "(fails from 2027-12-02)" in markdown.stdout
     assert "1 upcoming finding(s): obligations not yet in force" in markdown.stdout
+    _, comment = check(tmp_path, HIGH_RISK, fmt="comment")
+    assert "0 waived; 1 upcoming (not yet in force, not failing)." in comment
     _, sarif = check(tmp_path, HIGH_RISK, fmt="sarif")
     [result] = json.loads(sarif)["runs"][0]["results"]
     assert (result["kind"], result["level"], result["properties"]["failsFrom"]) == ("informational", "none", "2027-12-02")
