@@ -352,3 +352,36 @@ waivers:
     messages = [f["message"] for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "WVR003"]
     assert messages == ["waiver names CMP011, an enforced rule that cannot be waived"]
     assert "Enforced: its severity cannot be overridden" in run_cli(["explain", "CMP011"], cwd=tmp_path).stdout
+
+
+# --- evidence checks: pure, bounded ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cadence", "days"), [
+    ("weekly", 7), ("Monthly", 31), ("every 2 weeks", 14), ("30d", 30), ("every 90 days", 90),
+    ("every month", 31), ("on-drift", None), ("when drift > 0.2", None), ("", None),
+])
+def test_cadence_periods(cadence: str, days: int | None) -> None:
+    from mlprodlint.checks.evidence_practices import cadence_days
+
+    assert cadence_days(cadence) == days
+
+
+def test_requirements_pins() -> None:
+    from mlprodlint.checks.evidence_practices import _unpinned
+
+    text = "# pinned\nnumpy==1.26.4\n-r base.txt\npandas>=2\nscikit-learn[alldeps]==1.5 # ok\ngit+https://x/y.git@v1#egg=y\nrequests ~= 2.31\n"
+    assert _unpinned(text) == ["pandas", "requests"]
+
+
+def test_hostile_code_paths_are_bounded(tmp_path: Path) -> None:
+    import time
+
+    paths = ", ".join(["../../etc", "/", "src/*"] + [f"d{i}" for i in range(3000)])
+    manifest = HIGH_RISK.replace("  tier: 1\n", f"  tier: 1\n  paths: [{paths}]\n").replace("[eu-ai-act]", "[ml-test-score]")
+    write(tmp_path / "mlprodlint.yaml", manifest)
+    started = time.monotonic()
+    result = run_cli(["check", ".", "--format", "json", "--today", TODAY, "--select", "MTS002", "--fail-on", "warning"], cwd=tmp_path)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert [(f["rule_id"], f["line"]) for f in json.loads(result.stdout)["findings"]] == [("MTS002", 7)]
