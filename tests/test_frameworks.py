@@ -385,3 +385,14 @@ def test_hostile_code_paths_are_bounded(tmp_path: Path) -> None:
     assert time.monotonic() - started < 10
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert [(f["rule_id"], f["line"]) for f in json.loads(result.stdout)["findings"]] == [("MTS002", 7)]
+
+
+def test_a_baseline_never_absorbs_an_upcoming_finding(tmp_path: Path) -> None:
+    """Recording debt before a legal date must not hide the obligation once it applies."""
+    write(tmp_path / "mlprodlint.yaml", HIGH_RISK)
+    wrote = run_cli(["check", ".", "--today", TODAY, "--select", "AIA002", "--write-baseline", "baseline.json"], cwd=tmp_path)
+    assert wrote.exit_code == 0, wrote.stderr
+    later = run_cli(["check", ".", "--format", "json", "--today", "2027-12-02", "--select", "AIA002",
+                     "--baseline", "baseline.json"], cwd=tmp_path)
+    assert later.exit_code == 1, later.stdout
+    assert [(f["rule_id"], f["line"]) for f in json.loads(later.stdout)["findings"]] == [("AIA002", 1)]
