@@ -40,7 +40,7 @@ def _repo(tmp_path: Path) -> Path:
 def _assert_no_forgery(output: str, fmt: str) -> None:
     # JSON and SARIF are data: they keep U+2028 and C1 characters as they are (a JSON string
     # cannot start a line); ESC, BEL, CR and newline are \u-escaped by JSON itself.
-    unsafe = ("\x1b", "\x07", "\r") if fmt in ("json", "sarif") else ("\x1b", "\x07", "\r", "\u2028", "\x9b")
+    unsafe = ("\x1b", "\x07", "\r") if fmt in ("json", "sarif", "gitlab") else ("\x1b", "\x07", "\r", "\u2028", "\x9b")
     for line in output.split("\n"):
         assert not line.startswith("::error file=x"), (fmt, line)
     assert sum(("PASSED:" in line or "FAILED:" in line) for line in output.split("\n")) <= 1, fmt
@@ -64,7 +64,7 @@ def test_installed_cli_check_output_cannot_be_forged(tmp_path: Path, fmt: str) -
     assert expected_path in schema_lines[0]
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "html", "junit", "json", "sarif"])
+@pytest.mark.parametrize("fmt", ["markdown", "html", "junit", "json", "sarif", "gitlab", "comment", "annex-iv"])
 def test_every_other_format_cannot_be_forged(tmp_path: Path, fmt: str) -> None:
     result = run_cli(["check", ".", "--format", fmt, "--today", TODAY, "--select", "OWN001,MPL"], cwd=_repo(tmp_path))
     assert result.exit_code == 1, result.stderr
