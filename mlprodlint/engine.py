@@ -55,7 +55,7 @@ class Selection:
         return not any(rule_id.startswith(prefix) for prefix in self.ignore)
 
     def severity_of(self, rule: Rule) -> Severity:
-        if rule.id in NEVER_IGNORED:
+        if rule.id in NEVER_IGNORED or rule.enforced:
             return rule.severity
         return self.severity.get(rule.id, rule.severity)
 
@@ -266,7 +266,9 @@ def _record_with_waivers(run: _ManifestRun, rule_set: RuleSet, rules: Sequence[R
     }
     # Only pack rules can be waived: the engine's own rules (an unreadable or invalid manifest,
     # the waiver bookkeeping itself) guard the waiver mechanism and are never suppressed.
-    resolution = resolve(declared, run.options.today, {r.id for r in rule_set.rules}, {r.id for r in CORE_RULES}, moot)
+    enforced = {r.id for r in rule_set.rules if r.enforced}
+    resolution = resolve(declared, run.options.today, {r.id for r in rule_set.rules} - enforced,
+                         {r.id for r in CORE_RULES}, moot, enforced)
     for rule in rules:
         outcome = outcomes[rule.id]
         waiver = resolution.active.get(rule.id)

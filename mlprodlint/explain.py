@@ -69,6 +69,8 @@ def explain(rule: Rule, versions: Mapping[str, str]) -> str:
     facts = [f"Pack: {pack}", f"Area: {rule.area}", f"Severity: {rule.severity.label}", f"Level: {rule.level}"]
     if rule.since:
         facts.append(f"Since: {rule.since}")
+    if rule.enforced:
+        facts.append("Enforced: its severity cannot be overridden and it cannot be waived")
     out = [f"# {rule.id} ({rule.name})", "", rule.title + ".", "", " · ".join(facts), ""]
     out += ["## What it does", "", f"{rule.title}. A finding reads: \"{rule.message}\"", ""]
     out += ["## Why is this bad?", "", rule.rationale, ""]

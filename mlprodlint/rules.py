@@ -117,6 +117,7 @@ class Rule:
     # obligation applies; before it a violation is "upcoming" and never fails the run.
     effective_from: tuple[tuple[str, AppliesWhen | None], ...] = ()
     automated: bool = False  # a pass shows an automated practice (ML Test Score: 1 point, not 0.5)
+    enforced: bool = False  # severity cannot be overridden, findings cannot be waived
 
     def activated_by(self) -> frozenset[str]:
         """Frameworks that switch this rule on (empty: a rule that always runs).
@@ -331,6 +332,7 @@ def _check_rule(
             framework=pack_meta.get("framework", ""),
             effective_from=_effective(raw.get("effective_from", pack_meta.get("effective_from"))),
             automated=bool(raw.get("automated", False)),
+            enforced=bool(raw.get("enforced", False)),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None, problems  # schema-invalid rule: its violations are already reported

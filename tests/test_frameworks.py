@@ -123,6 +123,9 @@ def test_upcoming_in_text_github_junit_and_sarif(tmp_path: Path) -> None:
     assert markdown.exit_code == 0
     assert "- upcoming **AIA002** High-risk AI systems reference their risk management file" in markdown.stdout
     assert "(fails from 2027-12-02)" in markdown.stdout
+    assert "1 upcoming finding(s): obligations not yet in force" in markdown.stdout
+    _, comment = check(tmp_path, HIGH_RISK, fmt="comment")
+    assert "0 waived; 1 upcoming (not yet in force, not failing)." in comment
     _, sarif = check(tmp_path, HIGH_RISK, fmt="sarif")
     [result] = json.loads(sarif)["runs"][0]["results"]
     assert (result["kind"], result["level"], result["properties"]["failsFrom"]) == ("informational", "none", "2027-12-02")
@@ -329,3 +332,67 @@ monitoring:
     # Manifest text cannot become HTML or a link: every special character is backslash-escaped.
     assert "Scores \\<b\\>payments\\</b\\> \\[x\\](javascript:alert(1))" in text
     assert not re.search(r"(?<!\\)[<\]]", text.split("- **Description:**")[1].splitlines()[0].replace("\\<", "").replace("\\]", ""))
+
+
+def test_a_prohibited_practice_is_always_an_error(tmp_path: Path) -> None:
+    """CMP011 is enforced: neither a severity override nor a waiver makes `unacceptable` pass."""
+    manifest = HIGH_RISK.replace("ai_act_risk: high", "ai_act_risk: unacceptable") + """\
+waivers:
+  - rule: CMP011
+    reason: Social scoring pilot approved by the board for Q1.
+    approved_by: ceo@acme.example
+    expires: 2027-03-31
+"""  # ai_act_risk at line 9, the waiver at line 13
+    write(tmp_path / "mlprodlint.yaml", manifest)
+    write(tmp_path / ".mlprodlint.toml", '[severity]\nCMP011 = "info"\n')
+    result = run_cli(["check", ".", "--format", "json", "--today", TODAY, "--select", "CMP011,WVR"], cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    findings = {(f["rule_id"], f["line"], f["severity"], f["waived"]) for f in json.loads(result.stdout)["findings"]}
+    assert findings == {("CMP011", 9, "error", False), ("WVR003", 13, "warning", False)}
+    messages = [f["message"] for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "WVR003"]
+    assert messages == ["waiver names CMP011, an enforced rule that cannot be waived"]
+    assert "Enforced: its severity cannot be overridden" in run_cli(["explain", "CMP011"], cwd=tmp_path).stdout
+
+
+# --- evidence checks: pure, bounded ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cadence", "days"), [
+    ("weekly", 7), ("Monthly", 31), ("every 2 weeks", 14), ("30d", 30), ("every 90 days", 90),
+    ("every month", 31), ("on-drift", None), ("when drift > 0.2", None), ("", None),
+])
+def test_cadence_periods(cadence: str, days: int | None) -> None:
+    from mlprodlint.checks.evidence_practices import cadence_days
+
+    assert cadence_days(cadence) == days
+
+
+def test_requirements_pins() -> None:
+    from mlprodlint.checks.evidence_practices import _unpinned
+
+    text = "# pinned\nnumpy==1.26.4\n-r base.txt\npandas>=2\nscikit-learn[alldeps]==1.5 # ok\ngit+https://x/y.git@v1#egg=y\nrequests ~= 2.31\n"
+    assert _unpinned(text) == ["pandas", "requests"]
+
+
+def test_hostile_code_paths_are_bounded(tmp_path: Path) -> None:
+    import time
+
+    paths = ", ".join(["../../etc", "/", "src/*"] + [f"d{i}" for i in range(3000)])
+    manifest = HIGH_RISK.replace("  tier: 1\n", f"  tier: 1\n  paths: [{paths}]\n").replace("[eu-ai-act]", "[ml-test-score]")
+    write(tmp_path / "mlprodlint.yaml", manifest)
+    started = time.monotonic()
+    result = run_cli(["check", ".", "--format", "json", "--today", TODAY, "--select", "MTS002", "--fail-on", "warning"], cwd=tmp_path)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert [(f["rule_id"], f["line"]) for f in json.loads(result.stdout)["findings"]] == [("MTS002", 7)]
+
+
+def test_a_baseline_never_absorbs_an_upcoming_finding(tmp_path: Path) -> None:
+    """Recording debt before a legal date must not hide the obligation once it applies."""
+    write(tmp_path / "mlprodlint.yaml", HIGH_RISK)
+    wrote = run_cli(["check", ".", "--today", TODAY, "--select", "AIA002", "--write-baseline", "baseline.json"], cwd=tmp_path)
+    assert wrote.exit_code == 0, wrote.stderr
+    later = run_cli(["check", ".", "--format", "json", "--today", "2027-12-02", "--select", "AIA002",
+                     "--baseline", "baseline.json"], cwd=tmp_path)
+    assert later.exit_code == 1, later.stdout
+    assert [(f["rule_id"], f["line"]) for f in json.loads(later.stdout)["findings"]] == [("AIA002", 1)]

@@ -20,6 +20,8 @@ from .fieldpath import first, is_empty, resolve
 from .fields import parse_date
 
 Outcome = Iterator["Violation | NothingToCheck"]
+MAX_CODE_PATHS = 20  # metadata.paths entries looked at: a hostile list of thousands costs nothing
+WALK_BUDGET = 20_000  # directory entries looked at by one check, over all its walks
 
 # File names of tests in the common languages of ML services.
 _TEST_FILE = re.compile(
@@ -58,7 +60,7 @@ def _norm(text: str) -> str:
 def _code_paths(ctx: CheckContext) -> list[tuple[str, Path]]:
     paths = first(ctx.manifest, "metadata.paths")
     found = []
-    for index, text in enumerate(paths if isinstance(paths, list) else []):
+    for index, text in enumerate((paths if isinstance(paths, list) else [])[:MAX_CODE_PATHS]):
         if isinstance(text, str) and text.strip() and not any(ch in text for ch in "*?["):
             ref = resolve_reference(text.rstrip("/"), ctx.manifest_dir, ctx.repo_root)
             if ref.kind is RefKind.INSIDE and ref.path is not None:
@@ -76,11 +78,13 @@ def tests_for_code(ctx: CheckContext, /) -> Outcome:
     places = [path for _, path in code]
     for base in {ctx.manifest_dir, *(p.parent for p in places)}:
         places += [base / name for name in _TEST_DIRS]
-    for place in dict.fromkeys(places):
+    unique = list(dict.fromkeys(places))
+    per_walk = max(1_000, WALK_BUDGET // len(unique))  # the walks share one budget of entries
+    for place in unique:
         if place.is_file() and _TEST_FILE.match(place.name):
             return
         if place.is_dir():
-            for file in walk_files(place, ctx.repo_root):
+            for file in walk_files(place, ctx.repo_root, per_walk):
                 if _TEST_FILE.match(file.name):
                     return
     shown = ", ".join(relative_display(p, ctx.repo_root) for _, p in code)

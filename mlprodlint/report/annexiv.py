@@ -102,8 +102,9 @@ def _chapter(summary: ManifestSummary, results: Sequence[RuleResult]) -> list[st
     facts = dict(summary.facts)
     by_rule = {r.rule_id: r for r in results}
     title = summary.name or summary.path
-    out = [f"## {_md(title)}", "", f"Manifest: `{printable(summary.path)}` · kind {summary.kind or '?'} · lifecycle "
-           f"{summary.lifecycle or '?'} · tier {summary.tier if summary.tier is not None else 'undeclared'}", ""]
+    out = [f"## {_md(title)}", "", f"Manifest: `{printable(summary.path)}` · kind {_md(summary.kind or '?')} · lifecycle "
+           f"{_md(summary.lifecycle or '?')} · tier {summary.tier if summary.tier is not None else 'undeclared'}. "
+           "Paths below are relative to the manifest's folder.", ""]
     todo = 0
     for number, heading, items, note in SECTIONS:
         out += [f"### {number}. {heading}", ""]

@@ -278,6 +278,7 @@ def build(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "by_severity": summary.by_severity,
             "waived": summary.waived,
             "baselined": summary.baselined,
+            "upcoming": summary.upcoming,
             "failing": len(summary.failing),
             "verdicts": summary.verdicts,
         },
