@@ -18,7 +18,7 @@ from .mltestscore import SECTIONS, TESTS
 MODEL_VERSION = "1.0"
 _VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 _VERDICT_CLASS = {NOT_READY: "not-ready", READY_WITH_BASELINE: "baseline", READY_WITH_WAIVERS: "waivers", READY: "ready"}
-_STATUS_ORDER = {Status.FAIL: 0, Status.BASELINED: 1, Status.WAIVED: 2, Status.PASS: 3, Status.NOT_APPLICABLE: 4}
+_STATUS_ORDER = {Status.FAIL: 0, Status.UPCOMING: 1, Status.BASELINED: 2, Status.WAIVED: 3, Status.PASS: 4, Status.NOT_APPLICABLE: 5}
 # ML Test Score test states: met only when a citing rule was evaluated and every evaluated citing
 # rule passes; a failing, waived or baselined one means not met; no evaluated one, not assessed.
 MET, NOT_MET, NOT_ASSESSED = "met", "not_met", "not_assessed"
@@ -53,7 +53,8 @@ def scoring() -> dict[str, Any]:
             "shows n/a, never 100. The overall score pools all areas the same way (n/a when nothing was "
             "evaluated).",
             "Levels are cumulative: bronze when no applicable bronze rule fails, silver when no bronze or "
-            "silver rule fails, gold when no rule fails at all; no level when no rule was evaluated. "
+            "silver rule fails, gold when no rule fails at all; no level when no rule was evaluated, and none "
+            "above the highest level of the rules that ran. "
             "Manifest and waiver rules block levels too; waived rules do not (the waiver is the accepted, "
             "justified exception); baselined rules do (a baseline hides known debt from CI, not from readiness).",
             "Verdict: not ready when a finding at or above the fail-on severity is active (or the manifest "
@@ -79,13 +80,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _outcome(result: RuleResult, rule: Rule | None) -> dict[str, Any]:
-    waiver = None
-    if result.status is Status.WAIVED:
-        waiver = {
-            "reason": result.waiver_reason,
-            "approved_by": result.waiver_approved_by,
-            "expires": result.waiver_expires,
-        }
+    note = result.waiver
+    waiver = None if note is None else {"reason": note.reason, "approved_by": note.approved_by, "expires": note.expires}
     return {
         "rule_id": result.rule_id,
         "rule_name": result.rule_name,
@@ -140,6 +136,43 @@ def _ml_test_score(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"evidenced": counts[MET], **counts, "total": len(TESTS), "tests": tests, "sections": sections}
 
 
+def _frameworks(summary: ManifestSummary, results: list[RuleResult], rules: Mapping[str, Rule]) -> list[dict[str, Any]]:
+    """An evidence matrix per framework active for the manifest (see matrix.py for the outcomes)."""
+    from ..frameworks import framework
+    from ..matrix import control_outcomes, frameworks_shown
+
+    shown = []
+    for name in frameworks_shown(summary.frameworks, rules):
+        known = framework(name)
+        controls = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "outcome": c.outcome,
+                "outcome_text": c.outcome.replace("_", " "),
+                "rules": [{"rule_id": r.rule_id, "status": r.status, "fails_from": r.fails_from} for r in c.rules],
+            }
+            for c in control_outcomes(name, results, rules)
+        ]
+        counts = {key: sum(1 for c in controls if c["outcome"] == key) for key in (MET, NOT_MET, NOT_ASSESSED)}
+        shown.append({"id": name, "title": known.title, "source": known.source, "counts": counts, "controls": controls})
+    return shown
+
+
+def _test_score(results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
+    """The paper's own score: half a point manual, one automated, final = the lowest section."""
+    from ..matrix import ml_test_score
+
+    score = ml_test_score(results, rules)
+    titles = dict(SECTIONS)
+    return {
+        "sections": [{"id": sid, "title": titles[sid], "points": points} for sid, points in score.sections],
+        "final": score.final,
+        "meaning": score.meaning,
+        "tests": [{"id": t.id, "outcome": t.outcome, "points": t.points} for t in score.tests],
+    }
+
+
 def _manifest(summary: ManifestSummary, readiness: Readiness, results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
     outcomes = [
         _outcome(r, rules.get(r.rule_id))
@@ -187,6 +220,8 @@ def _manifest(summary: ManifestSummary, readiness: Readiness, results: list[Rule
         "groups": groups,
         "failures": [o for o in outcomes if o["status"] == Status.FAIL.value],
         "ml_test_score": _ml_test_score(outcomes),
+        "test_score": _test_score(results, rules),
+        "frameworks": _frameworks(summary, results, rules),
     }
 
 
@@ -279,6 +314,7 @@ def build(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "by_severity": summary.by_severity,
             "waived": summary.waived,
             "baselined": summary.baselined,
+            "upcoming": summary.upcoming,
             "failing": len(summary.failing),
             "verdicts": summary.verdicts,
         },
