@@ -85,7 +85,7 @@ def validate_command(folder: Path, fmt: str) -> None:
         click.echo(json.dumps(document, indent=2))
     else:
         for line in lines:
-            _echo(line + "\n")
+            _echo(printable(line) + "\n")  # one problem, one line
         if problems:
             _echo(f"{len(lines)} problem(s) in {folder.as_posix()}\n")
         else:

@@ -124,8 +124,12 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{first.message}{more}", path, line)
     lines = {key: line for key in table if (line := _line_of_key(text, prefix, [key])) is not None}
     for folder in table.get("rules_dirs", ()):
-        if not (path.parent / folder).exists():
+        found = path.parent / folder
+        if not found.exists():
             raise ConfigError(f"rules_dirs: rule folder {folder!r} does not exist (relative to {path.name})",
+                              path, lines.get("rules_dirs"))
+        if found.is_dir() and not any(found.glob("*.yaml")) and not any(found.glob("*.yml")):
+            raise ConfigError(f"rules_dirs: rule folder {folder!r} holds no .yaml rule pack",
                               path, lines.get("rules_dirs"))
     return Config(
         lines=lines,

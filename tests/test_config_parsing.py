@@ -82,12 +82,15 @@ def test_a_broken_pyproject_about_something_else_is_not_our_business(tmp_path: P
     ('[tool]\nmlprodlint = 3\n', "pyproject.toml:2: [tool.mlprodlint] must be a table"),
     ('[tool.mlprodlint]\nselect = ["OWN003"]\n\nrules_dirs = ["policies"]\n',
      "pyproject.toml:4: rules_dirs: rule folder 'policies' does not exist (relative to pyproject.toml)"),
+    ('[tool.mlprodlint]\nrules_dirs = [\n  "empty",\n]\n',
+     "pyproject.toml:2: rules_dirs: rule folder 'empty' holds no .yaml rule pack"),
     ('[tool]\nmlprodlint.packs = ["acme-missing"]\n',
      "pyproject.toml:2: packs: unknown rule pack 'acme-missing': not installed"),
     ('[ tool . "mlprodlint" ]\n\nfail_on = "sometimes"\n', "pyproject.toml:3: fail_on: 'sometimes' is not one of"),
 ])
 def test_settings_errors_name_the_config_file_and_line(tmp_path: Path, text: str, message: str) -> None:
     project = _project(tmp_path, text)
+    (project / "empty").mkdir()
     result = run_cli(["check", ".", "--today", TODAY], cwd=project)
     assert result.exit_code == 2
     assert message in result.stderr, result.stderr

@@ -40,7 +40,7 @@ def _repo(tmp_path: Path) -> Path:
 def _assert_no_forgery(output: str, fmt: str) -> None:
     # JSON and SARIF are data: they keep U+2028 and C1 characters as they are (a JSON string
     # cannot start a line); ESC, BEL, CR and newline are \u-escaped by JSON itself.
-    unsafe = ("\x1b", "\x07", "\r") if fmt in ("json", "sarif") else ("\x1b", "\x07", "\r", "\u2028", "\x9b")
+    unsafe = ("\x1b", "\x07", "\r") if fmt in ("json", "sarif", "gitlab") else ("\x1b", "\x07", "\r", "\u2028", "\x9b")
     for line in output.split("\n"):
         assert not line.startswith("::error file=x"), (fmt, line)
     assert sum(("PASSED:" in line or "FAILED:" in line) for line in output.split("\n")) <= 1, fmt
@@ -64,7 +64,7 @@ def test_installed_cli_check_output_cannot_be_forged(tmp_path: Path, fmt: str) -
     assert expected_path in schema_lines[0]
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "html", "junit", "json", "sarif"])
+@pytest.mark.parametrize("fmt", ["markdown", "html", "junit", "json", "sarif", "gitlab", "comment", "annex-iv"])
 def test_every_other_format_cannot_be_forged(tmp_path: Path, fmt: str) -> None:
     result = run_cli(["check", ".", "--format", fmt, "--today", TODAY, "--select", "OWN001,MPL"], cwd=_repo(tmp_path))
     assert result.exit_code == 1, result.stderr
@@ -83,3 +83,20 @@ def test_error_messages_on_stderr_cannot_be_forged(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "svc\\n::error file=x::forged\\x1b]0;title\\x07" in result.stderr
+
+
+def test_pack_texts_with_control_characters_are_pack_errors(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "p.yaml").write_text(
+        'pack: {name: team, version: 0.1.0}\nrules:\n  - id: TEAM001\n    name: team-name\n'
+        '    title: "Name\\n::error file=x::forged"\n    area: custom\n    severity: error\n'
+        '    check: {function: present, args: {path: metadata.name}}\n    message: "m \\e]0;x\\a"\n'
+        '    rationale: "r\\nline two"\n    fix: f\n', encoding="utf-8")
+    result = run_cli(["rules", "validate", "p"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (1, (
+        "p/p.yaml:5:5: rule TEAM001: title contains the control character \\n; "
+        "pack texts are printed in CI logs and terminals\n"
+        "p/p.yaml:9:5: rule TEAM001: message contains the control character \\x1b; "
+        "pack texts are printed in CI logs and terminals\n"
+        "2 problem(s) in p\n"
+    ))

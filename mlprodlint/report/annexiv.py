@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..textsafe import printable
 from ..findings import ManifestSummary, RuleResult, RunResult, Status
 from . import ReportContext
 
@@ -93,14 +94,15 @@ _MARKDOWN_SPECIALS = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|#!"})
 
 def _md(text: str) -> str:
     # Manifest text is data: backslash-escaped, so it can open no link, image, HTML or heading.
-    return text.replace("\n", " ").translate(_MARKDOWN_SPECIALS)
+    # Control characters (CR, ESC, U+2028...) are shown escaped: no line of its own in a CI log.
+    return printable(text.replace("\n", " ")).translate(_MARKDOWN_SPECIALS)
 
 
 def _chapter(summary: ManifestSummary, results: Sequence[RuleResult]) -> list[str]:
     facts = dict(summary.facts)
     by_rule = {r.rule_id: r for r in results}
     title = summary.name or summary.path
-    out = [f"## {_md(title)}", "", f"Manifest: `{summary.path}` · kind {_md(summary.kind or '?')} · lifecycle "
+    out = [f"## {_md(title)}", "", f"Manifest: `{printable(summary.path)}` · kind {_md(summary.kind or '?')} · lifecycle "
            f"{_md(summary.lifecycle or '?')} · tier {summary.tier if summary.tier is not None else 'undeclared'}. "
            "Paths below are relative to the manifest's folder.", ""]
     todo = 0
@@ -118,7 +120,7 @@ def _chapter(summary: ManifestSummary, results: Sequence[RuleResult]) -> list[st
     if open_findings:
         out += ["### Open findings", "", "What mlprodlint found that this documentation must resolve:", ""]
         out += [f"- {f.rule_id} ({f.severity.label}{', upcoming' if f.upcoming else ''}) "
-                f"`{f.path}:{f.line}`: {_md(f.message)}" for f in sorted(open_findings, key=lambda f: f.sort_key())]
+                f"`{printable(f.path)}:{f.line}`: {_md(f.message)}" for f in sorted(open_findings, key=lambda f: f.sort_key())]
         out.append("")
     out.insert(4, f"{todo} TODO(s) to complete.")
     out.insert(5, "")

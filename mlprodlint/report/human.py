@@ -20,7 +20,7 @@ from .model import build
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$])")
 # At the start of a block these open a list, heading or setext underline.
 _MD_BLOCK_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # C0, DEL, C1, bidi
 
 
 def md_escape(value: Any) -> str:

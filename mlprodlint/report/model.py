@@ -256,6 +256,41 @@ def worst_first_key(manifest: Mapping[str, Any]) -> tuple[int, int, int, str]:
     return (_VERDICT_RANK[manifest["verdict"]], level_rank(manifest["level"]), -1 if score is None else score, manifest["path"])
 
 
+_SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+def blockers(portfolio: list[dict[str, Any]], fail_on: Severity) -> list[dict[str, Any]]:
+    """Per service (worst first), the active findings at or above fail_on, with rule and fix:
+    what a review has to talk about first."""
+    out = []
+    for manifest in portfolio:
+        findings = [
+            {**finding, "title": outcome["title"], "fix": outcome["fix"] or finding["fix"]}
+            for outcome in manifest["failures"]
+            for finding in outcome["findings"]
+            if not finding["waived"] and _SEVERITY_RANK[finding["severity"]] >= fail_on
+        ]
+        if findings:
+            findings.sort(key=lambda f: (-_SEVERITY_RANK[f["severity"]], f["path"], f["line"], f["column"], f["rule_id"]))
+            out.append({key: manifest[key] for key in ("anchor", "title", "path", "team", "verdict", "verdict_class", "level")}
+                       | {"findings": findings})
+    return out
+
+
+def top_failing_rules(manifests: list[dict[str, Any]], limit: int = 10) -> list[dict[str, Any]]:
+    """The rules failing in most manifests (ties: more severe first, then rule id)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for manifest in manifests:
+        for outcome in manifest["failures"]:
+            entry = seen.setdefault(outcome["rule_id"], {
+                "rule_id": outcome["rule_id"], "title": outcome["title"], "severity": outcome["severity"],
+                "fix": outcome["fix"], "manifests": 0,
+            })
+            entry["manifests"] += 1
+    ranked = sorted(seen.values(), key=lambda e: (-e["manifests"], -_SEVERITY_RANK[e["severity"]], e["rule_id"]))
+    return ranked[:limit]
+
+
 def build(result: RunResult, context: ReportContext) -> dict[str, Any]:
     """The whole report as plain data; keys are documented in docs/templates.md."""
     summary = result.summary(context.fail_on)
@@ -267,6 +302,7 @@ def build(result: RunResult, context: ReportContext) -> dict[str, Any]:
         for index, m in enumerate(result.manifests, start=1)
     ]
     provenance = context.provenance if isinstance(context.provenance, Provenance) else None
+    portfolio = sorted(manifests, key=worst_first_key)
     return {
         "model_version": MODEL_VERSION,
         "title": "Production-readiness review",
@@ -286,7 +322,9 @@ def build(result: RunResult, context: ReportContext) -> dict[str, Any]:
         "areas": list(AREAS),
         "levels": list(LEVELS),
         "manifests": manifests,
-        "portfolio": sorted(manifests, key=worst_first_key),
+        "portfolio": portfolio,
+        "blockers": blockers(portfolio, context.fail_on),
+        "top_failing_rules": top_failing_rules(portfolio),
         "findings": [_finding(f) for f in result.findings],
         "scoring": scoring(),
         "provenance": _provenance(provenance, context, result),
