@@ -39,7 +39,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str
     repo = tmp_path_factory.mktemp("minimal")
     (repo / ".git").mkdir()  # the repository root: no catalog, CODEOWNERS or card above it
     manifest = write(repo / "mlprodlint.yaml", MINIMAL)
-    result = lint_json(manifest, cwd=repo)
+    # Every framework pack too (they run only for manifests in a framework's scope).
+    frameworks = sorted({rule.framework for rule in load(PackRequest()).rules if rule.framework})
+    result = lint_json(manifest, *(arg for name in frameworks for arg in ("--framework", name)), cwd=repo)
     assert result.exit_code == 1, result.stderr
     found = {r["rule_id"]: r for r in result.json()["results"]}
     return found
