@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -73,3 +74,29 @@ def write_atomic(path: Path, text: str) -> None:
         pending.discard()
         raise
     pending.commit()
+
+
+def write_stdout(text: str) -> None:
+    """Print a report on standard output; a closed or full stdout is an OutputError (exit 2),
+    not a traceback at interpreter exit."""
+    import click
+
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        raise OutputError("cannot write the report: standard output is closed")
+    try:
+        click.echo(text, nl=False)  # flushes: a full disk or a closed pipe shows up here
+    except (OSError, ValueError) as error:  # ValueError: I/O on a closed file
+        _discard_stdout()
+        reason = getattr(error, "strerror", None) or str(error)
+        raise OutputError(f"cannot write the report to standard output: {reason}") from None
+
+
+def _discard_stdout() -> None:
+    # What could not be written is still buffered: point fd 1 at /dev/null so that the flush at
+    # interpreter exit succeeds instead of printing "Exception ignored" and exiting 120.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -49,6 +49,7 @@ _FORMATTERS: dict[str, tuple[str, str]] = {
     "github": ("github", "render"),
     "gitlab": ("gitlab", "render"),
     "comment": ("comment", "render"),
+    "annex-iv": ("annexiv", "render"),
 }
 
 
@@ -127,8 +128,8 @@ def check_not_inputs(requests: Sequence[OutputRequest], inputs: Sequence[Path]) 
     for request in requests:
         if request.path is not None and _real(request.path) in read:
             raise UsageError(
-                f"{request.path.as_posix()}: refusing to write a report over a file this run reads; "
-                "choose another output file"
+                f"{request.path.as_posix()}: refusing to write a {'baseline' if request.fmt == 'baseline' else 'report'} "
+                "over a file this run reads; choose another output file"
             )
 
 
