@@ -49,40 +49,42 @@ class LoadedManifest:
 def word(problem: YamlProblem, noun: str = "manifest") -> LoadProblem:
     """A loader problem as a manifest finding: limits are MPL003, everything else MPL001."""
     message = problem.message(noun)
-    if problem.code == "too_large":
+    if problem.code == "too_large" and noun == "manifest":  # only the manifest limit is configurable
         message += _SIZE_HINT
     rule_id = "MPL003" if problem.kind == "limit" else "MPL001"
     return LoadProblem(rule_id, message, problem.line, problem.column, problem.pointer)
 
 
-def read_text(path: Path, limits: Limits) -> tuple[str | None, LoadProblem | None]:
-    """Read a manifest's text within the size limit; never raises for file problems."""
+def read_text(path: Path, limits: Limits, noun: str = "manifest") -> tuple[str | None, LoadProblem | None]:
+    """Read a file's text within the size limit; never raises for file problems."""
     text, problem = yamlsafe.read_text(path, limits)
-    return text, (word(problem) if problem is not None else None)
+    return text, (word(problem, noun) if problem is not None else None)
 
 
-def _manifest(path: Path, display_path: str, document: YamlDocument) -> LoadedManifest:
-    problems = tuple(word(p) for p in document.problems)
+def _manifest(path: Path, display_path: str, document: YamlDocument, noun: str = "manifest") -> LoadedManifest:
+    problems = tuple(word(p, noun) for p in document.problems)
     if document.data is None:
         return LoadedManifest(path, display_path, None, problems=problems)
     if not isinstance(document.data, dict):
         return LoadedManifest(path, display_path, None, problems=(LoadProblem(
             "MPL001",
-            f"manifest top level must be a mapping of keys, not a {json_type_name(document.data)}",
+            f"{noun} top level must be a mapping of keys, not a {json_type_name(document.data)}",
             *document.start,
         ),))
     return LoadedManifest(path, display_path, document.data, dict(document.positions), problems)
 
 
-def parse_text(text: str, path: Path, display_path: str, limits: Limits) -> LoadedManifest:
-    return _manifest(path, display_path, yamlsafe.parse_document(text, limits))
+def parse_text(text: str, path: Path, display_path: str, limits: Limits, noun: str = "manifest") -> LoadedManifest:
+    """One YAML document as a LoadedManifest; problems worded with `noun` ("front matter", ...)."""
+    return _manifest(path, display_path, yamlsafe.parse_document(text, limits), noun)
 
 
 def load_manifest(
-    path: Path, display_path: str, limits: Limits = Limits(), confine_to: Path | None = None
+    path: Path, display_path: str, limits: Limits = Limits(), confine_to: Path | None = None, noun: str = "manifest"
 ) -> LoadedManifest:
-    """Load a manifest; with `confine_to`, a symlink resolving outside that folder is not read."""
-    return _manifest(path, display_path, yamlsafe.load_document(path, limits, confine_to))
+    """Load a manifest (or another one-document YAML file named by `noun`, e.g. "rule pack");
+    with `confine_to`, a symlink resolving outside that folder is not read."""
+    return _manifest(path, display_path, yamlsafe.load_document(path, limits, confine_to), noun)
 
 
 def display_path_for(path: Path, base: Path | None = None) -> str:
@@ -95,7 +97,9 @@ def display_path_for(path: Path, base: Path | None = None) -> str:
     return Path(relative).as_posix()
 
 
-def parse_documents(text: str, path: Path, display_path: str, limits: Limits) -> tuple[LoadedManifest, ...]:
+def parse_documents(
+    text: str, path: Path, display_path: str, limits: Limits, noun: str = "manifest"
+) -> tuple[LoadedManifest, ...]:
     """Every non-empty document of a YAML stream (Kubernetes bundles, Backstage catalogs).
 
     One event and node budget covers all documents together. Positions are those of the stream;
@@ -109,11 +113,11 @@ def parse_documents(text: str, path: Path, display_path: str, limits: Limits) ->
     out: list[LoadedManifest] = []
     for document in documents:
         if document.data is None:
-            out.append(LoadedManifest(path, display_path, None, problems=tuple(word(p) for p in document.problems)))
+            out.append(LoadedManifest(path, display_path, None, problems=tuple(word(p, noun) for p in document.problems)))
         elif not isinstance(document.data, dict):
             message = f"document top level must be a mapping of keys, not a {json_type_name(document.data)}"
             out.append(LoadedManifest(path, display_path, None, problems=(LoadProblem("MPL001", message, *document.start),)))
         else:
             positions = {**document.positions, "": document.start}
-            out.append(LoadedManifest(path, display_path, document.data, positions, tuple(word(p) for p in document.problems)))
+            out.append(LoadedManifest(path, display_path, document.data, positions, tuple(word(p, noun) for p in document.problems)))
     return tuple(out)

@@ -200,7 +200,7 @@ class PackProblem:
 
 def _load_yaml(path: Path) -> LoadedManifest:
     # Rule packs get the same hardened loader as manifests (size, depth, alias limits).
-    return load_manifest(path, path.as_posix(), Limits())
+    return load_manifest(path, path.as_posix(), Limits(), noun="rule pack")
 
 
 def check_pack(path: Path, use_snapshot: bool = True) -> tuple[RulePack | None, list[PackProblem]]:

@@ -240,10 +240,10 @@ def test_broken_config_is_exit_2_with_location(tmp_path: Path, config: str | byt
 @pytest.mark.parametrize(
     ("pack", "message"),
     [
-        ("billion-laughs.yaml", "billion-laughs.yaml:5:1: manifest expands to more than 50000 nodes"),
+        ("billion-laughs.yaml", "billion-laughs.yaml:5:1: rule pack expands to more than 50000 nodes"),
         ("python-object-tag-on-mapping.yaml", "python-object-tag-on-mapping.yaml:7:8: custom YAML tag"),
         ("tabs.yaml", "tabs.yaml:8:1: YAML syntax error"),
-        ("top-level-list.yaml", "top-level-list.yaml:1:1: manifest top level must be a mapping"),
+        ("top-level-list.yaml", "top-level-list.yaml:1:1: rule pack top level must be a mapping"),
         ("wrong-types.yaml", "wrong-types.yaml:1:1: "),
     ],
 )

@@ -205,21 +205,21 @@ def _document_alerts(
 
 
 def _problem_text(problem: LoadProblem) -> tuple[int, int, str]:
-    return (problem.line, problem.column, problem.message.replace("manifest", "rules file"))
+    return (problem.line, problem.column, problem.message)
 
 
 def parse_rules_file(
     path: Path, limits: Limits, repo_root: Path, paging: frozenset[str] = frozenset(DEFAULT_PAGING_SEVERITIES)
 ) -> RulesFile:
     shown = relative_display(path, repo_root)
-    text, read_problem = read_text(path, limits)
+    text, read_problem = read_text(path, limits, "rules file")
     if text is None:
         assert read_problem is not None
         return RulesFile(path, (), (_problem_text(read_problem),))
     marker = find_template_marker(text)
     if marker is not None:
         return RulesFile(path, (), (), marker)
-    documents = parse_documents(text, path, shown, limits)
+    documents = parse_documents(text, path, shown, limits, "rules file")
     alerts: list[Alert] = []
     problems: list[tuple[int, int, str]] = []
     rules_documents = 0

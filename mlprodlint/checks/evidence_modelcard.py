@@ -37,11 +37,11 @@ def parse_card(path: Path, text: str) -> ModelCard:
     front = split_front_matter(text)
     if front is None:
         return ModelCard(path, text, None)
-    loaded = parse_text(front.text, path, path.name, Limits())
+    loaded = parse_text(front.text, path, path.name, Limits(), "front matter")
     if loaded.problems or loaded.data is None:
         problem = loaded.problems[0] if loaded.problems else None
         line = (problem.line if problem else 1) + front.first_line - 1
-        message = problem.message.replace("manifest", "front matter") if problem else "front matter is empty"
+        message = problem.message if problem else "front matter is empty"
         if message == "front matter is empty":
             return ModelCard(path, text, None)
         return ModelCard(path, text, None, (line, message))

@@ -147,10 +147,10 @@ def load_catalog(path: Path, name: str | None) -> Catalog:
     # Every document of the file, with one parse budget for the whole file (not one per
     # document: a catalog of a hundred documents must not cost a hundred manifests; issue 10).
     entities: list[CatalogEntity] = []
-    for loaded in parse_documents(text, path, path.name, Limits()):
+    for loaded in parse_documents(text, path, path.name, Limits(), "catalog file"):
         if loaded.data is None or loaded.problems:
             problem = loaded.problems[0]
-            return Catalog(path, None, (problem.line, problem.message.replace("manifest", "catalog file")))
+            return Catalog(path, None, (problem.line, problem.message))
         entities.append(CatalogEntity(path, loaded.data, loaded, 0))
     chosen, why = choose_entity(entities, name)
     return Catalog(path, chosen, None, why)
