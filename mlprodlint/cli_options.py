@@ -70,6 +70,7 @@ class RunRequest:
     fail_on: Severity | None  # --fail-on; None: the profile's, then the config's
     rules_dirs: tuple[Path, ...]  # --rules-dir, after the config's
     today: dt.date
+    frameworks: tuple[str, ...]  # framework packs for every manifest: the config's, then --framework
     max_file_size: int  # --max-file-size, else the config's: applied in every mode
     output: OutputOptions
     platform: PlatformOptions
@@ -92,6 +93,7 @@ class Params(TypedDict, total=False):
     config_path: Path | None
     rules_dir: tuple[Path, ...]
     today: str | None
+    framework: tuple[str, ...]
     template: Path | None
     output_formats: tuple[str, ...]
     no_color: bool
@@ -124,7 +126,9 @@ _LINT = (
     click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails the run [default: error]."),
     config_option,
     rules_dir_option,
-    click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness) as of this day."),
+    click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness, effective_from) as of this day."),
+    click.option("--framework", multiple=True, metavar="FRAMEWORK",
+                 help="Check this framework's pack (eu-ai-act, nist-ai-rmf, iso-42001, sr-11-7, ml-test-score) for every manifest (repeatable)."),
 )
 _REPORTS = (
     click.option("--template", type=click.Path(path_type=Path, dir_okay=False),
@@ -264,6 +268,7 @@ def build_request(params: Params) -> RunRequest:
         fail_on=Severity.parse(fail_on) if fail_on else None,
         rules_dirs=params.get("rules_dir", ()),
         today=today,
+        frameworks=tuple(dict.fromkeys((*config.frameworks, *params.get("framework", ())))),
         max_file_size=build_max_file_size(max_flag, config),
         output=build_output(params, use_color),
         platform=platform,
@@ -272,6 +277,9 @@ def build_request(params: Params) -> RunRequest:
 
 
 def _use_color(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
+    if no_color or os.environ.get("NO_COLOR") or sys.stdout is None:
         return False
-    return sys.stdout.isatty()
+    try:
+        return sys.stdout.isatty()
+    except ValueError:  # a closed stream
+        return False

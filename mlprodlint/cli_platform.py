@@ -6,6 +6,7 @@ the selection, the manifest list, the baseline step and the level gate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import click
 from .cli_options import PlatformOptions, RunRequest
 from .config import Config
 from .engine import Selection
+from .textsafe import printable
 from .findings import RunResult, Severity
 from .manifest import Limits
 from .rules import RuleSet
@@ -71,15 +73,17 @@ def after_lint(options: PlatformOptions, result: RunResult) -> RunResult:
     return apply(result, options.baseline)
 
 
-def wrote_baseline(the_plan: Plan, result: RunResult) -> bool:
-    """--write-baseline: record the findings instead of reporting them."""
+def wrote_baseline(the_plan: Plan, result: RunResult, inputs: Sequence[Path]) -> bool:
+    """--write-baseline: record the findings instead of reporting them (never over an input)."""
     target = the_plan.options.write_baseline
     if target is None:
         return False
     from .baseline import write
+    from .report import OutputRequest, check_not_inputs
 
+    check_not_inputs([OutputRequest("baseline", target)], inputs)
     count = write(result, target)
-    click.echo(f"mlprodlint: wrote baseline {target.as_posix()} "
+    click.echo(f"mlprodlint: wrote baseline {printable(target.as_posix())} "
                f"({count} finding(s) in {len(result.manifests)} manifest(s))", err=True)
     return True
 

@@ -25,7 +25,9 @@ def portfolio(results: tuple[Path, ...], previous: tuple[Path, ...], fmt: str, o
     from .portfolio import build, load
     from .provenance import generation_time
     from .report import check_writable, write_report
+    from .output import write_stdout
     from .report.portfolio_page import render
+    from .textsafe import printable
 
     current = load(results, keep_findings=bool(previous))
     before = load(previous, keep_findings=True) if previous else None
@@ -33,10 +35,10 @@ def portfolio(results: tuple[Path, ...], previous: tuple[Path, ...], fmt: str, o
     generated_at, _ = generation_time(os.environ)
     text = render(data, fmt, generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"), __version__)
     for skipped in data["skipped"]:
-        click.echo(f"mlprodlint: note: {skipped}: not an mlprodlint JSON report, skipped", err=True)
+        click.echo(f"mlprodlint: note: {printable(skipped)}: not an mlprodlint JSON report, skipped", err=True)
     if output is not None and str(output) != "-":
         check_writable(output)
         write_report(output, text)
     else:
-        click.echo(text, nl=False)
+        write_stdout(text)
     raise SystemExit(EXIT_OK)

@@ -49,6 +49,9 @@ class Status(str, enum.Enum):
     WAIVED = "waived"
     BASELINED = "baselined"
     NOT_APPLICABLE = "not_applicable"
+    # Violated, but the obligation applies only from a later day (rule effective_from): reported,
+    # never failing the run, never counted against verdict, level or score.
+    UPCOMING = "upcoming"
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -79,6 +82,8 @@ class Finding:
     waiver: WaiverNote | None = field(default=None, compare=False)
     # In the --baseline file: known debt, not reported and not failing the run.
     baselined: bool = False
+    # ISO date from which this finding fails the run ("" for findings in force today).
+    upcoming: str = ""
 
     @property
     def waived(self) -> bool:
@@ -104,6 +109,9 @@ class RuleResult:
     level: str = "bronze"  # the rule's readiness level (after pack overrides)
     # Why a rule is not_applicable ("no DPIA declared", "blocked by ALR001"); empty otherwise.
     reason: str = ""
+    # What the check compared, when it says ("services/fraud/catalog-info.yaml:14, Resource
+    # fraud-gbm"), so that a pass shows what it rests on; empty otherwise.
+    examined: str = ""
 
     @property
     def waiver(self) -> WaiverNote | None:
@@ -126,6 +134,11 @@ class ManifestSummary:
     description: str = ""
     contact: str = ""
     repository: str = ""
+    # Frameworks active for this manifest (its compliance.frameworks plus those enabled for every
+    # manifest), sorted: the report's evidence matrices are drawn for these.
+    frameworks: tuple[str, ...] = ()
+    # (dotted path, value as one line) for documentation skeletons (facts.py; annex-iv format).
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .errors import UsageError
 from .findings import RunResult, Severity
 from .readiness import LEVELS, level_rank
 from .rules import RuleSet
+from .textsafe import printable
 
 
 @dataclass(frozen=True)
@@ -107,5 +108,5 @@ def gate_report(outcomes: Sequence[LevelOutcome]) -> str:
     for outcome in outcomes:
         reached = outcome.reached or "no level"
         verdict = "ok" if outcome.ok else f"below {outcome.required}"
-        lines.append(f"  {outcome.path}: reached {reached} ({verdict})")
+        lines.append(f"  {printable(outcome.path)}: reached {reached} ({verdict})")
     return "\n".join(lines) + "\n"

@@ -87,6 +87,9 @@ def _area_score(area: str, results: Sequence[RuleResult]) -> AreaScore:
         counts[result.status] += 1
         if result.status is Status.NOT_APPLICABLE:
             continue
+        if result.status is Status.UPCOMING:
+            continue  # an obligation not yet in force neither earns nor costs anything
+
         weight = WEIGHTS[result.severity]
         possible += weight
         if result.status not in _FAILED:
@@ -146,6 +149,7 @@ class RunSummary:
     failing: tuple[Finding, ...]  # active findings at or above fail_on
     readiness: tuple[Readiness, ...]  # in the run's (path) order
     by_path: Mapping[str, Readiness] = field(default_factory=dict, compare=False, repr=False)
+    upcoming: int = 0  # findings of rules not yet in force (effective_from later than today)
 
     @property
     def findings(self) -> int:
@@ -172,7 +176,7 @@ class RunSummary:
 def summarize(result: RunResult, fail_on: Severity) -> RunSummary:
     """Use `RunResult.summary(fail_on)`, which computes this once per run."""
     by_severity = {s.label: 0 for s in sorted(Severity, reverse=True)}
-    waived = baselined = 0
+    waived = baselined = upcoming = 0
     failing: list[Finding] = []
     failing_paths: set[str] = set()  # manifests, by result: a finding may sit in an evidence file
     by_path: dict[str, list[RuleResult]] = {}
@@ -183,6 +187,8 @@ def summarize(result: RunResult, fail_on: Severity) -> RunSummary:
                 baselined += 1
             elif finding.waived:
                 waived += 1
+            elif finding.upcoming:
+                upcoming += 1  # not yet in force: listed, never failing
             else:
                 by_severity[finding.severity.label] += 1
                 if finding.severity >= fail_on:
@@ -193,4 +199,5 @@ def summarize(result: RunResult, fail_on: Severity) -> RunSummary:
         for m in result.manifests
     )
     return RunSummary(fail_on, len(result.manifests), by_severity, waived, baselined,
-                      tuple(sorted(failing, key=Finding.sort_key)), readiness, {r.path: r for r in readiness})
+                      tuple(sorted(failing, key=Finding.sort_key)), readiness, {r.path: r for r in readiness},
+                      upcoming)

@@ -6,6 +6,7 @@ must never be skipped silently.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from .manifest import Limits, LoadedManifest, load_manifest
 from .schema import validate
 
 UNDECLARED_TIER = 1  # an undeclared tier never relaxes the rules
+ML_TEST_SCORE = "ml-test-score"  # the controls key `ml_test_score` is an alias of
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,42 @@ class Rule:
     since: str = ""
     pack: str = ""
     source: str = ""  # file:line where the rule is defined
+    # Framework -> control ids this rule evidences, sorted by framework (ml-test-score included).
+    controls: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The framework pack the rule belongs to ("" for rules that always run).
+    framework: str = ""
+    # (ISO date, condition or None): the first entry whose condition holds gives the day the
+    # obligation applies; before it a violation is "upcoming" and never fails the run.
+    effective_from: tuple[tuple[str, AppliesWhen | None], ...] = ()
+    automated: bool = False  # a pass shows an automated practice (ML Test Score: 1 point, not 0.5)
+    enforced: bool = False  # severity cannot be overridden, findings cannot be waived
+
+    def activated_by(self) -> frozenset[str]:
+        """Frameworks that switch this rule on (empty: a rule that always runs).
+
+        A framework pack's rule runs when its pack's framework or any framework it names in
+        `controls` is active, so one rule serves every framework it evidences (one finding,
+        not one per framework)."""
+        if not self.framework:
+            return frozenset()
+        return frozenset((self.framework, *(name for name, _ in self.controls)))
+
+    def controls_for(self, framework: str) -> tuple[str, ...]:
+        return dict(self.controls).get(framework, ())
+
+    def effective_date(self, manifest: Mapping[str, Any]) -> dt.date | None:
+        for day, condition in self.effective_from:
+            if condition is None or condition.holds_for(manifest):
+                return dt.date.fromisoformat(day)
+        return None
+
+    def describe_effective(self) -> str:
+        """"2027-12-02", or "2028-08-02 when ...; otherwise 2027-12-02" ("" when always in force)."""
+        parts = [
+            day if condition is None else f"{day} when {condition.describe()}"
+            for day, condition in self.effective_from
+        ]
+        return "; otherwise ".join(parts)
 
     def format_message(self, detail: str) -> str:
         if "{detail}" in self.message:
@@ -259,8 +297,21 @@ def _check_rule(
         problems.append(
             PackProblem(shown, aline, acol, f"rule {rule_id}: bad arguments for {spec.name}: {error.message}")
         )
+    for field, text in _control_characters(raw) if validate_args else ():
+        fline, fcol = loaded.position(f"{pointer}/{field}")
+        problems.append(PackProblem(shown, fline, fcol, f"rule {rule_id}: {field} contains the control character "
+                                                        f"{text}; pack texts are printed in CI logs and terminals"))
+    for name, why in _unsafe_patterns(spec, args) if validate_args else ():
+        aline, acol = loaded.position(f"{pointer}/check/args/{name}")
+        problems.append(PackProblem(shown, aline, acol, f"rule {rule_id}: {name} {args[name]!r}: {why}"))
     try:
         line, _ = loaded.position(pointer)
+        pack_meta = data["pack"]
+        controls = {str(k): tuple(v) for k, v in (raw.get("controls") or {}).items()}
+        # `ml_test_score` is kept as an alias of controls["ml-test-score"]: both are merged.
+        tests = tuple(dict.fromkeys((*raw.get("ml_test_score", ()), *controls.get(ML_TEST_SCORE, ()))))
+        if tests:
+            controls[ML_TEST_SCORE] = tests
         rule = Rule(
             id=raw["id"],
             name=raw["name"],
@@ -275,16 +326,71 @@ def _check_rule(
             applies_when=AppliesWhen.from_data(raw.get("applies_when")),
             level=raw.get("level", "bronze"),
             example=raw.get("example", "").rstrip(),
-            ml_test_score=tuple(raw.get("ml_test_score", ())),
+            ml_test_score=tests,
             references=tuple(raw.get("references", ())),
             blocked_by=tuple(raw.get("blocked_by", ())),
             since=raw.get("since", ""),
-            pack=data["pack"]["name"],
+            pack=pack_meta["name"],
             source=f"{shown}:{line}",
+            controls=tuple(sorted(controls.items())),
+            framework=pack_meta.get("framework", ""),
+            effective_from=_effective(raw.get("effective_from", pack_meta.get("effective_from"))),
+            automated=bool(raw.get("automated", False)),
+            enforced=bool(raw.get("enforced", False)),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None, problems  # schema-invalid rule: its violations are already reported
     return (None if problems else rule), problems
+
+
+_ONE_LINE_FIELDS = ("id", "name", "title", "area", "message")
+_TEXT_FIELDS = ("rationale", "fix", "example")
+
+
+def _control_characters(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, the first control character, escaped) for pack texts that could forge output
+    lines or drive a terminal; multi-line texts may hold newlines and tabs."""
+    from .textsafe import printable
+
+    found = []
+    for field in (*_ONE_LINE_FIELDS, *_TEXT_FIELDS):
+        value = raw.get(field)
+        if not isinstance(value, str):
+            continue
+        keep = "\n\t" if field in _TEXT_FIELDS else ""
+        escaped = printable(value, keep=keep)
+        if escaped != value:
+            first = next(c for c in value if printable(c, keep=keep) != c)
+            found.append((field, printable(first)))
+    return found
+
+
+def _unsafe_patterns(spec: registry.CheckSpec, args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Arguments the check's schema declares as regular expressions that could backtrack
+    exponentially (Python's `re` has no timeout): rejected at load, see regexsafe.py."""
+    from .regexsafe import catastrophic
+
+    properties = spec.args_schema.get("properties", {})
+    found = []
+    for name, schema in properties.items() if isinstance(properties, Mapping) else ():
+        value = args.get(name)
+        if isinstance(schema, Mapping) and schema.get("format") == "regex" and isinstance(value, str):
+            why = catastrophic(value)
+            if why:
+                found.append((name, why))
+    return found
+
+
+def _effective(raw: Any) -> tuple[tuple[str, AppliesWhen | None], ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return ((dt.date.fromisoformat(raw).isoformat(), None),)
+    return tuple(
+        (dt.date.fromisoformat(entry["date"]).isoformat(),
+         AppliesWhen.from_data(entry["when"]) if "when" in entry else None)
+        for entry in raw
+    )
 
 
 def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
@@ -395,7 +501,11 @@ def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]
             )
             return
         state[key] = "active"
-        if pack.extends:
+        if pack.extends and (pack.extends == pack.name or all(o is pack for o in names.get(pack.extends, (None,)))):
+            line, column = pack.extends_at
+            problems.append(PackProblem(pack.path.as_posix(), line, column,
+                                        f"pack {pack.name} extends itself; name the pack it builds on"))
+        elif pack.extends:
             base = names.get(pack.extends)
             if base is None:
                 line, column = pack.extends_at
@@ -510,5 +620,6 @@ def problems_text(problems: Iterable[PackProblem]) -> list[str]:
     return [str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))]
 
 
-def pack_error_text(problems: Iterable[PackProblem]) -> str:
-    return "broken rule pack:\n" + "\n".join(f"  {line}" for line in problems_text(problems))
+def pack_error(problems: Iterable[PackProblem]) -> RulePackError:
+    """One error for every problem, a line each (values in them cannot add lines of their own)."""
+    return RulePackError("broken rule pack:", details=tuple(problems_text(problems)))

@@ -109,6 +109,7 @@ def resolve(
     waivable: Collection[str],
     engine_rules: Collection[str],
     moot: Collection[str],
+    enforced: Collection[str] = (),
 ) -> Resolution:
     """Which waivers are active, and which are findings themselves.
 
@@ -123,6 +124,7 @@ def resolve(
         state = state_of(waiver, today, waivable)
         if state is WaiverState.UNKNOWN_RULE:
             detail = (f"{waiver.rule}, an engine rule that cannot be waived" if waiver.rule in engine_rules
+                      else f"{waiver.rule}, an enforced rule that cannot be waived" if waiver.rule in enforced
                       else f"unknown rule {waiver.rule}")
             problems.append(WaiverProblem(WAIVER_UNKNOWN_RULE.id, waiver, detail))
         elif state is WaiverState.UNJUSTIFIED:

@@ -39,7 +39,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str
     repo = tmp_path_factory.mktemp("minimal")
     (repo / ".git").mkdir()  # the repository root: no catalog, CODEOWNERS or card above it
     manifest = write(repo / "mlprodlint.yaml", MINIMAL)
-    result = lint_json(manifest, cwd=repo)
+    # Every framework pack too (they run only for manifests in a framework's scope).
+    frameworks = sorted({rule.framework for rule in load(PackRequest()).rules if rule.framework})
+    result = lint_json(manifest, *(arg for name in frameworks for arg in ("--framework", name)), cwd=repo)
     assert result.exit_code == 1, result.stderr
     found = {r["rule_id"]: r for r in result.json()["results"]}
     return found
@@ -59,6 +61,18 @@ def test_nothing_declared_means_no_pass(results: dict[str, dict[str, str]]) -> N
     assert {r["status"] for r in results.values()} <= {"fail", "not_applicable", "pass"}
     for rule_id in EXAMINE_THE_MANIFEST:
         assert results[rule_id]["status"] == "pass", rule_id
+
+
+@pytest.mark.parametrize("kind", ["Model", "Service", "Pipeline"])
+@pytest.mark.parametrize("lifecycle", ["experimental", "development", "staging", "production"])
+def test_no_pass_for_any_kind_or_lifecycle(tmp_path: Path, kind: str, lifecycle: str) -> None:
+    (tmp_path / ".git").mkdir()
+    text = MINIMAL.replace("kind: Model", f"kind: {kind}").replace("lifecycle: production", f"lifecycle: {lifecycle}")
+    result = lint_json(write(tmp_path / "mlprodlint.yaml", text), cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
+    statuses = {r["rule_id"]: (r["status"], r.get("reason", "")) for r in result.json()["results"]}
+    assert {i for i, (status, _) in statuses.items() if status == "pass"} == set(EXAMINE_THE_MANIFEST)
+    assert {i for i, (status, reason) in statuses.items() if status == "not_applicable" and not reason} == set()
 
 
 def test_every_not_applicable_says_why(results: dict[str, dict[str, str]]) -> None:

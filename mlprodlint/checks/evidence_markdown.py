@@ -24,6 +24,11 @@ _PLACEHOLDER_LINE = re.compile(
 _PLACEHOLDER_TOKEN = re.compile(
     r"<[^<>\n]{1,60}>|\{\{[^{}\n]{0,200}\}\}|\[(?:insert|describe|add|your)[^\[\]\n]{0,200}\]", re.IGNORECASE
 )
+# `<team name>`, `{{ owner }}`, `[insert ...]`: but not an autolink (`<https://...>`), an address
+# or an HTML tag with attributes, which are content.
+_FILL_ME = re.compile(
+    r"<[^<>\n:/@=]{1,60}>|\{\{[^{}\n]{0,200}\}\}|\[(?:insert|describe|add|your)[^\[\]\n]{0,200}\]", re.IGNORECASE
+)
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _TABLE_CELL = re.compile(r":?-{2,}:?")
 
@@ -280,7 +285,7 @@ def is_placeholder(line: str) -> bool:
     or nothing but `<fill me>` / `[insert ...]` tokens."""
     if _PLACEHOLDER_LINE.search(line):
         return True
-    return not _PLACEHOLDER_TOKEN.sub("", line).strip(" \t-*_.:>|")
+    return not _FILL_ME.sub("", line).strip(" \t-*_.:>|")
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,11 @@ class Section:
 
 
 def sections(text: str) -> list[Section]:
+    return list(_sections(text))
+
+
+@lru_cache(maxsize=256)  # a pure function of the text; several rules read the same document
+def _sections(text: str) -> tuple[Section, ...]:
     found: list[tuple[Block, list[str]]] = []
     for block in _blocks(strip_comments(text)):
         if block.kind == "heading":
@@ -312,7 +322,7 @@ def sections(text: str) -> list[Section]:
         counts[slug] = counts.get(slug, -1) + 1
         names.append(f"{slug}-{counts[slug]}" if counts[slug] else slug)
         listed.append(Section(block.text, block.line, block.level, tuple(body), tuple(names)))
-    return listed
+    return tuple(listed)
 
 
 def placeholder_sections(text: str, anchor: str = "") -> list[tuple[Section, str]]:

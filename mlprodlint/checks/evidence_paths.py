@@ -54,6 +54,26 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4000
+
+
+def _invalid_path(path_text: str, base_dir: Path) -> str:
+    """Why no file system could hold this path, or "" when one could."""
+    if "\0" in path_text:
+        return "is not a valid path (it contains a NUL byte)"
+    try:
+        encoded = [os.fsencode(part) for part in path_text.replace("\\", "/").split("/")]
+        folder = len(os.fsencode(os.path.abspath(base_dir)))
+    except UnicodeError:
+        return "is not a valid path (it cannot be encoded for this file system)"
+    if any(len(part) > MAX_NAME_BYTES for part in encoded):
+        return f"is not a valid path (a name is longer than {MAX_NAME_BYTES} bytes)"
+    if folder + sum(len(part) + 1 for part in encoded) > MAX_PATH_BYTES:
+        return f"is not a valid path (longer than {MAX_PATH_BYTES} bytes)"
+    return ""
+
+
 def resolve_reference(text: str, base_dir: Path, repo_root: Path) -> Reference:
     """Classify a reference written in a manifest whose folder is `base_dir` (once per run)."""
     return doccache.memo(("reference", text, str(base_dir), str(repo_root)), lambda: _resolve(text, base_dir, repo_root))
@@ -69,6 +89,9 @@ def _resolve(text: str, base_dir: Path, repo_root: Path) -> Reference:
         return Reference(raw, RefKind.URL, anchor=anchor)
     if path_text.startswith(("/", "~/")) or _WINDOWS_ABSOLUTE.match(path_text):
         return Reference(raw, RefKind.OUTSIDE, why_outside="is an absolute path")
+    invalid = _invalid_path(path_text, base_dir)
+    if invalid:  # the OS would refuse it (and Path.exists() would raise): never opened, a finding
+        return Reference(raw, RefKind.OUTSIDE, why_outside=invalid)
     root = Path(os.path.abspath(repo_root))
     lexical = Path(os.path.normpath(Path(os.path.abspath(base_dir)) / PurePosixPath(path_text.replace("\\", "/"))))
     if not _inside(lexical, root):

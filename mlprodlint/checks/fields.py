@@ -9,6 +9,8 @@ from typing import Any
 
 from .base import CheckContext, CheckSpec, NothingToCheck, Violation
 from .fieldpath import Match, first, is_empty, resolve
+from ..regexsafe import MAX_MATCH_CHARS
+from .secrets import shown
 
 _PATH_ARG = {"type": "string", "minLength": 1, "description": "dotted field path; [] fans out"}
 _PATHS_ARG = {"type": "array", "items": _PATH_ARG, "minItems": 1}
@@ -105,7 +107,9 @@ def matches(
     def check(match: Match) -> Iterator[Violation]:
         values = match.value if isinstance(match.value, list) else [match.value]
         for value in values:
-            if not isinstance(value, str) or not regex.search(value):
+            if isinstance(value, str) and len(value) > MAX_MATCH_CHARS:
+                yield Violation(match.pointer, _too_long(match.display))
+            elif not isinstance(value, str) or not regex.search(value):
                 what = expected or f"match {pattern!r}"
                 yield Violation(match.pointer, f"{match.display} {_show(value)} does not {what}")
 
@@ -377,6 +381,8 @@ def each_item_matches(
         label = _item_label(match, index, item)
         if is_empty(value):
             yield Violation(pointer, f"{label} has no {field}")
+        elif isinstance(value, str) and len(value) > MAX_MATCH_CHARS:
+            yield Violation(pointer, _too_long(f"{label} {field}"))
         elif not isinstance(value, str) or not regex.search(value):
             what = expected or f"match {pattern!r}"
             yield Violation(pointer, f"{label} {field} {_show(value)} does not {what}")
@@ -531,13 +537,19 @@ DATE_WITHIN = CheckSpec(
         "oneOf": [{"required": ["path"]}, {"required": ["paths"]}],
         "additionalProperties": False,
     },
-    "A present date is not in the future and not older than max_age_days (or the named option).",
+    "A present date is not in the future and not older than max_age_days (or the named option); "
+    "a record declared without its date fails.",
 )
 
 
+def _too_long(display: str) -> str:
+    # A pack's pattern may backtrack: over this length it is not run, and a value that was not
+    # examined cannot pass.
+    return f"{display} is longer than {MAX_MATCH_CHARS} characters, too long to match against the pattern"
+
+
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
+    return shown(value, 60)
 
 
 BUILTIN = (

@@ -52,6 +52,7 @@ def _counts_line(results: list[RuleResult]) -> str:
     return (
         f"\n{count[Status.FAIL]} failing · {count[Status.PASS]} passed · {count[Status.WAIVED]} waived · "
         + (f"{count[Status.BASELINED]} baselined · " if count[Status.BASELINED] else "")
+        + (f"{count[Status.UPCOMING]} upcoming · " if count[Status.UPCOMING] else "")
         + f"{count[Status.NOT_APPLICABLE]} not applicable\n"
     )
 
@@ -76,7 +77,9 @@ def render(result: RunResult, context: ReportContext, budget: int = BUDGET) -> s
         + (f"{verdicts[READY_WITH_BASELINE]} ready with baseline, " if verdicts[READY_WITH_BASELINE] else "")
         + f"{verdicts[READY_WITH_WAIVERS]} ready with waivers, {verdicts[READY]} ready. "
         f"Findings: {counts['error']} error, {counts['warning']} warning, {counts['info']} info; "
-        f"{summary.waived} waived.\n"
+        f"{summary.waived} waived"
+        + (f"; {summary.upcoming} upcoming (not yet in force, not failing)" if summary.upcoming else "")
+        + ".\n"
     )
     parts = [head]
     size = len(head)
