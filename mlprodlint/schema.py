@@ -11,7 +11,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .checks.secrets import shown
+from .redact import shown
 from .manifest import escape_pointer_token, json_type_name
 from .resources import load_schema
 
