@@ -293,9 +293,8 @@ def is_placeholder(line: str) -> bool:
     text = _FILL_ME.sub(" ", line)
     if _LEADING_MARKER.match(text) or _GENERATED_PLACEHOLDER.search(text):
         return True
-    return len(_WORD.findall(_PLACEHOLDER_LINE.sub(" ", text))) <= 3 and (
-        _PLACEHOLDER_LINE.search(text) is not None or not text.strip(" \t-*_.:>|")
-    )
+    marked = text != line or _PLACEHOLDER_LINE.search(text) is not None  # a token or marker was there
+    return (marked and len(_WORD.findall(_PLACEHOLDER_LINE.sub(" ", text))) <= 3) or not text.strip(" \t-*_.:>|")
 
 
 @dataclass(frozen=True)
