@@ -24,6 +24,7 @@ MAX_REPORT_BYTES = 512 * 1024 * 1024
 _VERDICT_RANK = {"not ready": 0, "ready with waivers": 1, "ready": 2}
 _LEVEL_RANK = {"none": 0, "bronze": 1, "silver": 2, "gold": 3}
 UNKNOWN_REPOSITORY = "(unknown repository)"
+PORTFOLIO_KIND = "mlprodlint-portfolio"
 
 
 class PortfolioInputError(UsageError):
@@ -327,6 +328,12 @@ def load(paths: Sequence[Path], *, keep_findings: bool = True) -> Loaded:
     rules: dict[str, tuple[str, str]] = {}
     for order, (path, explicit) in enumerate(report_files(paths)):
         document = load_json(path)
+        if isinstance(document, dict) and document.get("kind") == PORTFOLIO_KIND:
+            # A portfolio written into a results folder by an earlier run: never an input.
+            if explicit:
+                raise PortfolioInputError(f"{path.as_posix()}: a portfolio, not a report; give the reports it was made from")
+            skipped.append(path.as_posix())
+            continue
         if not is_mlprodlint_report(document):
             if explicit:
                 raise PortfolioInputError(f"{path.as_posix()}: not an mlprodlint JSON report (no tool.name \"mlprodlint\")")
@@ -437,6 +444,7 @@ def build(current: Loaded, previous: Loaded | None) -> dict[str, Any]:
     verdicts = Counter(s.verdict for s in services)
     levels = Counter(s.level for s in services)
     return {
+        "kind": PORTFOLIO_KIND,
         "version": "1.0",
         "summary": {
             "services": len(services),
