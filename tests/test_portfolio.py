@@ -88,7 +88,8 @@ def test_portfolio_rows_teams_rules_and_trend(reviews: tuple[Path, Path]) -> Non
     data = result.json()
     alpha, beta, gamma = (f"https://git.example.com/acme/{name}" for name in ("alpha", "beta", "gamma"))
     assert data["summary"] == {
-        "services": 4, "repositories": 3, "reports": 4, "not_ready": 2, "ready_with_waivers": 0, "ready": 2,
+        "services": 4, "repositories": 3, "reports": 4, "not_ready": 2, "ready_with_baseline": 0,
+        "ready_with_waivers": 0, "ready": 2,
         "levels": {"none": 2, "bronze": 0, "silver": 0, "gold": 2}, "errors": 19, "warnings": 8,
     }
     rows = [(s["repository"], s["path"], s["team"], s["tier"], s["lifecycle"], s["verdict"], s["level"], s["errors"], s["warnings"])
