@@ -281,7 +281,7 @@ def outcome_key(path: Path, repo_root: Path, rule_set_fp: str, options_fp: str) 
     snapshot = repo_snapshot(repo_root)
     if snapshot is None:
         return None
-    raw, _ = _read_regular_public(path)
+    raw, _ = read_plain_file(path)
     if raw is None:  # symlinks, unreadable files, FIFOs: cheap to lint, subtle to key
         return None
     return _sha(
@@ -290,8 +290,8 @@ def outcome_key(path: Path, repo_root: Path, rule_set_fp: str, options_fp: str) 
     )
 
 
-def _read_regular_public(path: Path) -> tuple[bytes | None, str]:
-    """A manifest's bytes for its key: a regular file (not a link, FIFO or device), any owner."""
+def read_plain_file(path: Path) -> tuple[bytes | None, str]:
+    """A manifest's bytes for a key: a regular file (not a link, FIFO or device), any owner."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError:
@@ -308,6 +308,11 @@ def _read_regular_public(path: Path) -> tuple[bytes | None, str]:
         return None, "unreadable"
     finally:
         os.close(fd)
+
+
+def content_key(kind: str, *parts: bytes) -> str:
+    """A key over the tool's code and `parts` (for entries derived from one file's bytes)."""
+    return _sha(code_fingerprint().encode(), kind.encode(), *parts)
 
 
 def options_fingerprint(options: Any, cwd: Path) -> str:
