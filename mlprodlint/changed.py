@@ -52,6 +52,24 @@ def git_changed_files(rev: str, start: Path) -> set[Path]:
     return {_normal(top / name) for name in names.decode("utf-8", errors="surrogateescape").split("\0") if name}
 
 
+def git_staged_files(start: Path) -> set[Path]:
+    """Every path the index changes against HEAD, absolute: added, modified and deleted files,
+    and both sides of a rename (`--no-renames`), because pre-commit passes a hook only the files
+    that still exist. Before the first commit every staged file counts; outside a git
+    repository this is a usage error (exit 2)."""
+    top = git.repo_root(start)
+    if top is None:
+        raise UsageError(f"--staged needs a git repository, and {start} is not in one")
+    try:
+        names = git.run(top, ["diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff",
+                              "--no-textconv", "--no-relative", "--"], timeout=GIT_TIMEOUT_SECONDS, worktree=True)
+    except git.GitNotInstalled:
+        raise UsageError("--staged needs git, which is not installed") from None
+    except git.GitError as error:
+        raise UsageError(f"--staged: {error.reason}") from None
+    return {_normal(top / name) for name in names.decode("utf-8", errors="surrogateescape").split("\0") if name}
+
+
 def _normal(path: Path) -> Path:
     return Path(os.path.normpath(os.path.abspath(path)))
 
@@ -178,7 +196,7 @@ def affected(
 
 def select(
     targets: Sequence[Path], diff: str | None, exclude: Sequence[str], exclude_root: Path,
-    repo_root: Path, limits: Limits, cache: Cache | None = None,
+    repo_root: Path, limits: Limits, staged: bool = False, cache: Cache | None = None,
 ) -> list[Path]:
     """Manifests to lint in changed-files mode.
 
@@ -191,5 +209,7 @@ def select(
         candidates = discover(list(targets) or [Path(".")], exclude, exclude_root)
     else:
         changed = {_normal(p) for p in targets}
+        if staged:  # --staged: what the index changes, deletions included (pre-commit omits them)
+            changed |= git_staged_files(Path.cwd())
         candidates = discover([repo_root], exclude, exclude_root)
     return affected(changed, candidates, repo_root, limits, cache)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks.base import CheckContext, NothingToCheck, Violation
-from .checks.registry import lookup
+from .checks.registry import BUILTIN_CHECKS, describe_plugin, lookup
 from .checks.secrets import redact
 from .core_rules import (
     CORE_RULES,
@@ -22,14 +22,15 @@ from .core_rules import (
     WAIVER_UNKNOWN_RULE,
     WAIVER_UNUSED,
 )
-from .errors import MlprodlintError
-from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
+from .errors import MlprodlintError, PluginError, describe
+from .facts import collect as collect_facts
+from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status, WaiverNote
 from .git import root_or_self
 from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
 from .repo_facts import RepoFactsCache
 from .rules import Rule, RuleSet
 from .schema import validate
-from .waivers import Waiver, WaiverState, parse_waivers, state_of, unjustified_detail
+from .waivers import parse_waivers, resolve
 
 
 class CheckCrashed(MlprodlintError):
@@ -54,7 +55,7 @@ class Selection:
         return not any(rule_id.startswith(prefix) for prefix in self.ignore)
 
     def severity_of(self, rule: Rule) -> Severity:
-        if rule.id in NEVER_IGNORED:
+        if rule.id in NEVER_IGNORED or rule.enforced:
             return rule.severity
         return self.severity.get(rule.id, rule.severity)
 
@@ -66,6 +67,17 @@ class EngineOptions:
     limits: Limits = Limits()
     check_options: Mapping[str, Any] = field(default_factory=dict)
     base_dir: Path | None = None  # paths in reports are relative to this (default: cwd)
+    # Framework packs enabled for every manifest (config `frameworks`, --framework), on top of
+    # those a manifest lists in compliance.frameworks.
+    frameworks: tuple[str, ...] = ()
+
+
+def active_frameworks(manifest: Mapping[str, Any], enabled: Sequence[str]) -> frozenset[str]:
+    """The frameworks whose packs run for this manifest: its compliance.frameworks plus `enabled`."""
+    compliance = manifest.get("compliance")
+    listed = compliance.get("frameworks") if isinstance(compliance, dict) else None
+    named = [item for item in listed if isinstance(item, str)] if isinstance(listed, list) else []
+    return frozenset((*named, *enabled))
 
 
 def find_repo_root(start: Path) -> Path:
@@ -73,7 +85,7 @@ def find_repo_root(start: Path) -> Path:
     return root_or_self(start)
 
 
-def _summary(loaded: LoadedManifest) -> ManifestSummary:
+def _summary(loaded: LoadedManifest, enabled: Sequence[str] = ()) -> ManifestSummary:
     data = loaded.data or {}
     metadata = _section(data, "metadata")
     ownership = _section(data, "ownership")
@@ -89,6 +101,8 @@ def _summary(loaded: LoadedManifest) -> ManifestSummary:
         description=_text(metadata.get("description")),
         contact=_text(ownership.get("contact")),
         repository=_text(metadata.get("repository")),
+        frameworks=tuple(sorted(active_frameworks(data, enabled))),
+        facts=collect_facts(data),
     )
 
 
@@ -102,13 +116,22 @@ def _text(value: Any) -> str:
     return redact(value) if isinstance(value, str) else ""
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """A pack rule's outcome on one manifest before waivers are applied."""
+
+    status: Status  # PASS, FAIL or NOT_APPLICABLE
+    findings: tuple[Finding, ...] = ()
+    reason: str = ""  # why it is not applicable
+    blocked: bool = False  # not applicable because a rule in its `blocked_by` failed
+
+
 class _ManifestRun:
-    """Collects findings and results for one manifest."""
+    """Turns violations into findings and collects the rule results of one manifest."""
 
     def __init__(self, loaded: LoadedManifest, options: EngineOptions) -> None:
         self.loaded = loaded
         self.options = options
-        self.findings: list[Finding] = []
         self.results: list[RuleResult] = []
 
     def finding(self, rule: Rule, line: int, column: int, detail: str, pointer: str = "", path: str | None = None) -> Finding:
@@ -126,17 +149,19 @@ class _ManifestRun:
             pointer=redact(pointer),  # a key can be a pasted credential too
         )
 
+    def at_pointer(self, rule: Rule, detail: str, pointer: str) -> Finding:
+        line, column = self.loaded.position(pointer)
+        return self.finding(rule, line, column, detail, pointer)
+
     def from_violation(self, rule: Rule, violation: Violation) -> Finding:
         if violation.path is not None:
             shown = display_path_for(violation.path, self.options.base_dir)
             return self.finding(
                 rule, violation.line or 1, violation.column or 1, violation.detail, violation.pointer, shown
             )
-        line, column = self.loaded.position(violation.pointer)
-        return self.finding(rule, line, column, violation.detail, violation.pointer)
+        return self.at_pointer(rule, violation.detail, violation.pointer)
 
     def record(self, rule: Rule, status: Status, findings: Sequence[Finding] = (), reason: str = "") -> None:
-        self.findings.extend(findings)
         self.results.append(
             RuleResult(
                 path=self.loaded.display_path,
@@ -146,128 +171,124 @@ class _ManifestRun:
                 severity=self.options.selection.severity_of(rule),
                 status=status,
                 findings=tuple(findings),
+                level=rule.level,
                 reason=reason,
             )
         )
 
+    def record_found(self, rule: Rule, findings: Sequence[Finding], reason: str = "") -> None:
+        """FAIL with findings; PASS without, or NOT_APPLICABLE when given a reason."""
+        status = Status.FAIL if findings else (Status.NOT_APPLICABLE if reason else Status.PASS)
+        self.record(rule, status, findings, "" if findings else reason)
 
-def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOptions, repo_facts: Any = None) -> tuple[list[Finding], list[RuleResult]]:
+
+def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOptions, repo_facts: Any = None) -> list[RuleResult]:
+    """Every selected rule's result on one loaded manifest."""
     run = _ManifestRun(loaded, options)
-    selection = options.selection
-    problems_by_rule: dict[str, list[Finding]] = {}
-    for problem in loaded.problems:
-        rule = MANIFEST_UNREADABLE if problem.rule_id == MANIFEST_UNREADABLE.id else LIMIT_EXCEEDED
-        problems_by_rule.setdefault(rule.id, []).append(
-            run.finding(rule, problem.line, problem.column, problem.message, problem.pointer)
-        )
-    for rule in (MANIFEST_UNREADABLE, LIMIT_EXCEEDED):
-        found = problems_by_rule.get(rule.id, [])
-        run.record(rule, Status.FAIL if found else Status.PASS, found)
+    _record_load_problems(run)
     if loaded.data is None:
-        return run.findings, run.results
-    data = loaded.data
-
-    if selection.includes(SCHEMA_VIOLATION.id):
-        schema_findings = []
-        for violation in validate(data):
-            line, column = loaded.position(violation.pointer)
-            schema_findings.append(run.finding(SCHEMA_VIOLATION, line, column, violation.message, violation.pointer))
-        run.record(SCHEMA_VIOLATION, Status.FAIL if schema_findings else Status.PASS, schema_findings)
-
+        return run.results
+    if options.selection.includes(SCHEMA_VIOLATION.id):
+        run.record_found(SCHEMA_VIOLATION, [run.at_pointer(SCHEMA_VIOLATION, v.message, v.pointer) for v in validate(loaded.data)])
     context = CheckContext(
-        manifest=data,
+        manifest=loaded.data,
         manifest_path=loaded.path,
         repo_root=find_repo_root(loaded.path.parent),
         today=options.today,
         options=options.check_options,
         repo_facts=repo_facts,
     )
-    rule_findings: dict[str, list[Finding]] = {}
-    applicable: dict[str, bool] = {}
-    nothing_reason: dict[str, str] = {}
-    pack_rules = [rule for rule in rule_set.rules if selection.includes(rule.id)]
-    for rule in pack_rules:
-        if not rule.applies_when.holds_for(data):
-            applicable[rule.id] = False
-            continue
-        outcome = _run_check(rule, context, loaded)
-        violations = [item for item in outcome if isinstance(item, Violation)]
-        if not violations and outcome:  # only NothingToCheck: the rule examined nothing
-            applicable[rule.id] = False
-            nothing_reason[rule.id] = redact(outcome[0].reason)
-            continue
-        applicable[rule.id] = True
-        rule_findings[rule.id] = [run.from_violation(rule, v) for v in violations]
+    # A framework pack's rules exist for a manifest only when a framework they cite is active:
+    # a service outside a regulation's scope gets no results (not even not_applicable) from it.
+    frameworks = active_frameworks(loaded.data, options.frameworks)
+    pack_rules = [
+        rule for rule in rule_set.rules
+        if options.selection.includes(rule.id) and (not rule.framework or rule.activated_by() & frameworks)
+    ]
+    outcomes = _evaluate(run, pack_rules, context)
+    _record_with_waivers(run, rule_set, pack_rules, outcomes)
+    return run.results
 
+
+def _record_load_problems(run: _ManifestRun) -> None:
+    by_rule: dict[str, list[Finding]] = {MANIFEST_UNREADABLE.id: [], LIMIT_EXCEEDED.id: []}
+    for problem in run.loaded.problems:
+        rule = MANIFEST_UNREADABLE if problem.rule_id == MANIFEST_UNREADABLE.id else LIMIT_EXCEEDED
+        by_rule[rule.id].append(run.finding(rule, problem.line, problem.column, problem.message, problem.pointer))
+    for rule in (MANIFEST_UNREADABLE, LIMIT_EXCEEDED):
+        run.record_found(rule, by_rule[rule.id])
+
+
+def _evaluate(run: _ManifestRun, rules: Sequence[Rule], context: CheckContext) -> dict[str, _Outcome]:
+    """Each rule's outcome; a rule's blockers are evaluated before it (packs have no cycles)."""
+    by_id = {rule.id: rule for rule in rules}
+    outcomes: dict[str, _Outcome] = {}
+
+    def blocks(rule_id: str) -> bool:
+        # An unselected blocker blocks nothing; a failing one blocks even when waived (the root
+        # cause is known and accepted: its consequences are still moot).
+        if rule_id not in by_id:
+            return False
+        outcome = outcome_of(by_id[rule_id])
+        return outcome.status is Status.FAIL or outcome.blocked
+
+    def outcome_of(rule: Rule) -> _Outcome:
+        if rule.id not in outcomes:
+            blocker = next((b for b in rule.blocked_by if blocks(b)), None)
+            outcomes[rule.id] = _evaluate_rule(run, rule, context, blocker)
+        return outcomes[rule.id]
+
+    for rule in rules:
+        outcome_of(rule)
+    return outcomes
+
+
+def _evaluate_rule(run: _ManifestRun, rule: Rule, context: CheckContext, blocker: str | None) -> _Outcome:
+    if not rule.applies_when.holds_for(context.manifest):
+        return _Outcome(Status.NOT_APPLICABLE, reason=f"applies only when {rule.applies_when.describe()}")
+    if blocker is not None:  # the root cause is reported once, by the blocking rule
+        return _Outcome(Status.NOT_APPLICABLE, reason=f"blocked by {blocker}", blocked=True)
+    outcome = _run_check(rule, context, run.loaded)
+    violations = [item for item in outcome if isinstance(item, Violation)]
+    if not violations and outcome:  # only NothingToCheck: the rule examined nothing
+        return _Outcome(Status.NOT_APPLICABLE, reason=redact(outcome[0].reason))
+    findings = tuple(run.from_violation(rule, v) for v in violations)
+    return _Outcome(Status.FAIL if findings else Status.PASS, findings)
+
+
+def _record_with_waivers(run: _ManifestRun, rule_set: RuleSet, rules: Sequence[Rule], outcomes: Mapping[str, _Outcome]) -> None:
+    """Record the pack rules' results with active waivers applied, then the waiver rules' own."""
+    assert run.loaded.data is not None
+    declared = parse_waivers(run.loaded.data)
+    moot = {
+        rule_id for rule_id, o in outcomes.items()
+        if o.status is Status.PASS or (o.status is Status.NOT_APPLICABLE and not o.blocked)
+    }
     # Only pack rules can be waived: the engine's own rules (an unreadable or invalid manifest,
     # the waiver bookkeeping itself) guard the waiver mechanism and are never suppressed.
-    waivable_ids = {rule.id for rule in rule_set.rules}
-    engine_ids = {rule.id for rule in CORE_RULES}
-    waiver_findings: dict[str, list[Finding]] = {r.id: [] for r in (WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED)}
-    active: dict[str, Waiver] = {}
-    waivers = parse_waivers(data)
-    for waiver in waivers:
-        state = state_of(waiver, options.today, waivable_ids)
-        line, column = loaded.position(waiver.pointer)
-        if state is WaiverState.UNKNOWN_RULE:
-            waiver_findings[WAIVER_UNKNOWN_RULE.id].append(
-                run.finding(
-                    WAIVER_UNKNOWN_RULE, line, column,
-                    f"{waiver.rule}, an engine rule that cannot be waived" if waiver.rule in engine_ids
-                    else f"unknown rule {waiver.rule}",
-                    waiver.pointer,
-                )
-            )
-        elif state is WaiverState.UNJUSTIFIED:
-            waiver_findings[WAIVER_UNJUSTIFIED.id].append(
-                run.finding(WAIVER_UNJUSTIFIED, line, column, unjustified_detail(waiver), waiver.pointer)
-            )
-        elif state is WaiverState.EXPIRED:
-            waiver_findings[WAIVER_EXPIRED.id].append(
-                run.finding(WAIVER_EXPIRED, line, column, f"{waiver.rule} expired on {waiver.expires_text}", waiver.pointer)
-            )
+    enforced = {r.id for r in rule_set.rules if r.enforced}
+    resolution = resolve(declared, run.options.today, {r.id for r in rule_set.rules} - enforced,
+                         {r.id for r in CORE_RULES}, moot, enforced)
+    for rule in rules:
+        outcome = outcomes[rule.id]
+        waiver = resolution.active.get(rule.id)
+        if outcome.findings and waiver is not None:
+            # Reports show these verbatim: never echo a pasted credential.
+            note = WaiverNote(redact(waiver.reason), redact(waiver.approved_by), waiver.expires_text)
+            run.record(rule, Status.WAIVED, [replace(f, waiver=note) for f in outcome.findings])
+        elif outcome.findings and (day := rule.effective_date(run.loaded.data)) is not None and run.options.today < day:
+            # The obligation is not in force yet: reported as upcoming, never failing the run.
+            upcoming = [
+                replace(f, upcoming=day.isoformat(), message=f"{f.message} (fails from {day.isoformat()})")
+                for f in outcome.findings
+            ]
+            run.record(rule, Status.UPCOMING, upcoming)
         else:
-            active.setdefault(waiver.rule, waiver)
-
-    for rule in pack_rules:
-        if not applicable[rule.id]:
-            run.record(rule, Status.NOT_APPLICABLE, reason=nothing_reason.get(rule.id) or f"applies only when {rule.applies_when.describe()}")
-            continue
-        found = rule_findings[rule.id]
-        active_waiver = active.get(rule.id)
-        if found and active_waiver is not None:
-            waiver_fields = {  # reports show these verbatim: never echo a pasted credential
-                "waiver_reason": redact(active_waiver.reason),
-                "waiver_approved_by": redact(active_waiver.approved_by),
-                "waiver_expires": active_waiver.expires_text,
-            }
-            waived = tuple(replace(f, waived=True, **waiver_fields) for f in found)
-            run.findings.extend(waived)
-            run.results.append(
-                RuleResult(
-                    path=loaded.display_path, rule_id=rule.id, rule_name=rule.name, area=rule.area,
-                    severity=selection.severity_of(rule), status=Status.WAIVED, findings=waived,
-                    **waiver_fields,
-                )
-            )
-        else:
-            run.record(rule, Status.FAIL if found else Status.PASS, found)
-
-    for rule_id, waiver in sorted(active.items()):
-        passes = rule_id in rule_findings and not rule_findings[rule_id]
-        not_applicable = rule_id in applicable and not applicable[rule_id]
-        if passes or not_applicable:
-            line, column = loaded.position(waiver.pointer)
-            waiver_findings[WAIVER_UNUSED.id].append(
-                run.finding(WAIVER_UNUSED, line, column, f"{rule_id} suppresses nothing: the rule passes or does not apply", waiver.pointer)
-            )
+            run.record(rule, outcome.status, outcome.findings, outcome.reason)
     for rule in (WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED):
-        if not selection.includes(rule.id):
-            continue
-        found = waiver_findings[rule.id]
-        status = Status.FAIL if found else (Status.PASS if waivers else Status.NOT_APPLICABLE)
-        run.record(rule, status, found)
-    return run.findings, run.results
+        if run.options.selection.includes(rule.id):
+            found = [run.at_pointer(rule, p.detail, p.waiver.pointer) for p in resolution.problems if p.rule_id == rule.id]
+            run.record_found(rule, found, "" if declared else "no waivers declared")
 
 
 def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> list[Violation | NothingToCheck]:
@@ -280,43 +301,36 @@ def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> lis
             if not isinstance(item, (Violation, NothingToCheck)):
                 raise TypeError(f"returned {type(item).__name__}, not a Violation or NothingToCheck")
         return violations
-    except MlprodlintError:
+    except KeyboardInterrupt:  # a real Ctrl-C: exit 130
         raise
-    except Exception as error:  # a bug in a check must name the rule, not dump a traceback
+    except BaseException as error:  # SystemExit from a plugin must never end the run with 0
+        if isinstance(error, MlprodlintError) and rule.check in BUILTIN_CHECKS:
+            raise
+        if rule.check not in BUILTIN_CHECKS:  # whatever it raised, even one of our errors
+            raise PluginError(
+                f"{describe_plugin(rule.check)} raised {describe(error)} in rule {rule.id} on {loaded.display_path}"
+            ) from None
         raise CheckCrashed(
             f"check {rule.check!r} of rule {rule.id} crashed on {loaded.display_path}: "
             f"{type(error).__name__}: {error}"
         ) from error
 
 
-def lint_one(
-    path: Path, rule_set: RuleSet, options: EngineOptions, repo_facts: RepoFactsCache
-) -> tuple[ManifestSummary, list[Finding], list[RuleResult]]:
+def lint_one(path: Path, rule_set: RuleSet, options: EngineOptions, repo_facts: RepoFactsCache) -> tuple[ManifestSummary, list[RuleResult]]:
     """Load and lint one manifest (the unit that parallel.py spreads over processes and caches)."""
     repo_root = find_repo_root(path.parent)
     loaded = load_manifest(path, display_path_for(path, options.base_dir), options.limits, repo_root)
-    manifest_findings, manifest_results = lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
-    return _summary(loaded), manifest_findings, manifest_results
+    return _summary(loaded, options.frameworks), lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
 
 
-def merge_results(
-    outcomes: Iterable[tuple[ManifestSummary, Sequence[Finding], Sequence[RuleResult]]], rule_set: RuleSet
-) -> RunResult:
+def merge_results(outcomes: Iterable[tuple[ManifestSummary, Sequence[RuleResult]]], rule_set: RuleSet) -> RunResult:
     summaries: list[ManifestSummary] = []
-    findings: list[Finding] = []
     results: list[RuleResult] = []
-    for summary, manifest_findings, manifest_results in outcomes:
+    for summary, manifest_results in outcomes:
         summaries.append(summary)
-        findings.extend(manifest_findings)
         results.extend(manifest_results)
     return RunResult(
         manifests=tuple(sorted(summaries, key=lambda m: m.path)),
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
         results=tuple(sorted(results, key=lambda r: (r.path, r.rule_id))),
         rule_packs=tuple((pack.name, pack.version) for pack in rule_set.packs),
     )
-
-
-def lint_paths(manifest_paths: Iterable[Path], rule_set: RuleSet, options: EngineOptions) -> RunResult:
-    repo_facts = RepoFactsCache()  # git and CODEOWNERS are read once per repository, lazily
-    return merge_results((lint_one(path, rule_set, options, repo_facts) for path in manifest_paths), rule_set)

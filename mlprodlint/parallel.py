@@ -1,8 +1,8 @@
 """Lint many manifests: cached outcomes first, the rest serially or over a process pool.
 
 Each manifest is linted by `engine.lint_one` and the outcomes are merged by
-`engine.merge_results`, the same two steps `engine.lint_paths` takes, so the result is identical
-(and identically ordered) whatever the number of processes and whatever came from the cache.
+`engine.merge_results`, so the result is identical (and identically ordered) whatever the number
+of processes and whatever came from the cache.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import doccache
 from .cache import Cache, keys_for, options_fingerprint, repo_snapshot, rule_set_fingerprint
 from .checks.evidence_git import HISTORY_CHECKS
 from .checks.registry import BUILTIN_CHECKS
@@ -25,7 +26,7 @@ from .rules import RuleSet
 # Below this many manifests to lint, starting processes costs more than it saves.
 MIN_PER_PROCESS = 8
 
-Outcome = tuple[Any, Any, Any]
+Outcome = tuple[Any, Any]  # (ManifestSummary, rule results) from engine.lint_one
 
 _worker_rule_set: RuleSet | None = None
 _worker_options: EngineOptions | None = None
@@ -40,6 +41,7 @@ def auto_jobs(pending: int) -> int:
 def _init_worker(rule_set: RuleSet, options: EngineOptions, facts: RepoFactsCache) -> None:
     # Ctrl-C reaches the whole process group; only the parent handles it (exit 130, no output).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    doccache.begin_run()
     global _worker_rule_set, _worker_options, _worker_facts
     _worker_rule_set, _worker_options, _worker_facts = rule_set, options, facts
 
@@ -105,7 +107,8 @@ def lint_many(
     jobs: int = 0,
     cache: Cache | None = None,
 ) -> RunResult:
-    """Like `engine.lint_paths`; `jobs` 0 picks a process count, 1 stays in this process."""
+    """Lint every manifest; `jobs` 0 picks a process count, 1 stays in this process."""
+    doccache.begin_run()  # files may have changed since this process's last run
     outcomes: list[Outcome | None] = [None] * len(paths)
     keys: list[str | None] = [None] * len(paths)
     # A plugin's check code lives in another distribution the key does not cover (as for the

@@ -16,8 +16,9 @@ from .core_rules import CORE_RULES
 from .engine import Selection
 from .errors import UsageError
 from .findings import RunResult, Severity
-from .readiness import LEVELS, assess, level_rank
-from .rules import Rule, RuleSet
+from .readiness import LEVELS, level_rank
+from .rules import RuleSet
+from .textsafe import printable
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,9 @@ class LevelOutcome:
         return level_rank(self.reached) >= level_rank(self.required)
 
 
-def gate(result: RunResult, rules: Sequence[Rule], required: str, ran_up_to: str, fail_on: Severity) -> list[LevelOutcome]:
-    """The level each manifest reached (capped at the highest level that ran) against `required`."""
-    by_id = {rule.id: rule for rule in (*CORE_RULES, *rules)}
-    outcomes = []
-    for readiness in assess(result, by_id, fail_on):
-        reached = readiness.level
-        if ran_up_to and level_rank(reached) > level_rank(ran_up_to):
-            reached = ran_up_to  # rules above the profile's level did not run: no claim beyond it
-        outcomes.append(LevelOutcome(readiness.path, reached, required))
-    return outcomes
+def gate(result: RunResult, required: str, fail_on: Severity) -> list[LevelOutcome]:
+    """The level each manifest reached (readiness never claims beyond the rules that ran)."""
+    return [LevelOutcome(r.path, r.level, required) for r in result.summary(fail_on).readiness]
 
 
 def gate_report(outcomes: Sequence[LevelOutcome]) -> str:
@@ -114,5 +108,5 @@ def gate_report(outcomes: Sequence[LevelOutcome]) -> str:
     for outcome in outcomes:
         reached = outcome.reached or "no level"
         verdict = "ok" if outcome.ok else f"below {outcome.required}"
-        lines.append(f"  {outcome.path}: reached {reached} ({verdict})")
+        lines.append(f"  {printable(outcome.path)}: reached {reached} ({verdict})")
     return "\n".join(lines) + "\n"

@@ -1,23 +1,27 @@
-"""Readiness per manifest: area scores, the level reached and a verdict for reviewers.
+"""Readiness per manifest and the run summary, derived once from the per-rule results.
 
 Scoring (documented in README, shown in reports):
-- Each applicable rule weighs by its severity: error 3, warning 2, info 1. A rule that passes or
-  is waived earns its weight; a failing rule earns nothing; not-applicable rules do not count.
-  An area's score is earned / possible, as a percentage (100 when nothing applies).
+- Only evaluated rules count. A rule that passes or is waived earns its weight (error 3, warning
+  2, info 1); a failing or baselined rule earns nothing; a not-applicable rule does not count.
+  An area's score is earned / possible, as a percentage; an area with no evaluated rule has no
+  score ("n/a", JSON null), never 100. The overall score pools the areas the same way.
 - Levels are cumulative: a manifest reaches bronze when no applicable bronze rule fails, silver
-  when no bronze or silver rule fails, gold when no rule fails at all. Waived rules do not block
-  a level (the waiver is the accepted exception) but the verdict says so.
-- Verdict: "not ready" when any finding fails the run (at or above --fail-on), "ready with
-  waivers" when the manifest passes only thanks to active waivers, otherwise "ready".
+  when no bronze or silver rule fails, gold when no rule fails at all. Waived rules do not block a
+  level (the waiver is the accepted, justified exception); baselined rules do (a baseline hides
+  known debt from the CI gate, never from readiness). No level when no rule of a scored area was
+  evaluated, and none above the highest level of the rules that ran (a bronze profile reaches at
+  most bronze): nothing is claimed that was not examined.
+- Verdict: "not ready" when an active finding fails the run (at or above --fail-on) or the
+  manifest does not parse; "ready with baseline" when it passes only because the baseline absorbs
+  findings; "ready with waivers" when it passes thanks to active waivers; otherwise "ready".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .findings import SCORED_AREAS, RuleResult, RunResult, Severity, Status
-from .rules import Rule
+from .findings import SCORED_AREAS, Finding, RuleResult, RunResult, Severity, Status
 
 AREAS = SCORED_AREAS
 LEVELS = ("bronze", "silver", "gold")
@@ -25,7 +29,20 @@ WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
 READY = "ready"
 READY_WITH_WAIVERS = "ready with waivers"
+READY_WITH_BASELINE = "ready with baseline"
 NOT_READY = "not ready"
+VERDICTS = (NOT_READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, READY)  # worst first
+# A failed rule the team accepted still failed: it earns nothing (waived ones excepted, below).
+_FAILED = (Status.FAIL, Status.BASELINED)
+
+
+def score_text(score: int | None) -> str:
+    return "n/a" if score is None else str(score)
+
+
+def percent(earned: int, possible: int) -> int | None:
+    """earned / possible in percent; None ("n/a") when nothing was evaluated."""
+    return None if possible == 0 else round(100 * earned / possible)
 
 
 @dataclass(frozen=True)
@@ -37,10 +54,11 @@ class AreaScore:
     failed: int
     waived: int
     not_applicable: int
+    baselined: int = 0
 
     @property
-    def percent(self) -> int:
-        return 100 if self.possible == 0 else round(100 * self.earned / self.possible)
+    def percent(self) -> int | None:
+        return percent(self.earned, self.possible)
 
 
 @dataclass(frozen=True)
@@ -51,10 +69,8 @@ class Readiness:
     areas: tuple[AreaScore, ...]
 
     @property
-    def score(self) -> int:
-        earned = sum(a.earned for a in self.areas)
-        possible = sum(a.possible for a in self.areas)
-        return 100 if possible == 0 else round(100 * earned / possible)
+    def score(self) -> int | None:
+        return percent(sum(a.earned for a in self.areas), sum(a.possible for a in self.areas))
 
 
 def level_rank(level: str) -> int:
@@ -63,54 +79,121 @@ def level_rank(level: str) -> int:
 
 
 def _area_score(area: str, results: Sequence[RuleResult]) -> AreaScore:
-    earned = possible = passed = failed = waived = not_applicable = 0
+    counts = {status: 0 for status in Status}
+    earned = possible = 0
     for result in results:
+        counts[result.status] += 1
         if result.status is Status.NOT_APPLICABLE:
-            not_applicable += 1
             continue
+        if result.status is Status.UPCOMING:
+            continue  # an obligation not yet in force neither earns nor costs anything
+
         weight = WEIGHTS[result.severity]
         possible += weight
-        if result.status is Status.FAIL:
-            failed += 1
-        else:
+        if result.status not in _FAILED:
             earned += weight
-            if result.status is Status.WAIVED:
-                waived += 1
-            else:
-                passed += 1
-    return AreaScore(area, earned, possible, passed, failed, waived, not_applicable)
+    return AreaScore(
+        area, earned, possible, counts[Status.PASS], counts[Status.FAIL], counts[Status.WAIVED],
+        counts[Status.NOT_APPLICABLE], counts[Status.BASELINED],
+    )
 
 
-def _level(results: Sequence[RuleResult], rules: Mapping[str, Rule]) -> str:
-    failing_ranks = {
-        level_rank(rules[r.rule_id].level if r.rule_id in rules else "bronze")
-        for r in results
-        if r.status is Status.FAIL
-    }
+def _level(results: Sequence[RuleResult], areas: Sequence[AreaScore]) -> str:
+    if not any(a.possible for a in areas):
+        return ""
+    failing_ranks = {level_rank(r.level) for r in results if r.status in _FAILED}
+    # No claim beyond the rules that ran: with a bronze profile or `--select` of bronze and silver
+    # rules, gold is never reached (its rules were not run, not found good).
+    ceiling = max((level_rank(r.level) for r in results if r.area in AREAS), default=0)
     reached = ""
-    for level in LEVELS:
+    for level in LEVELS[:ceiling]:
         if level_rank(level) in failing_ranks:
             break
         reached = level
     return reached
 
 
-def assess(result: RunResult, rules: Mapping[str, Rule], fail_on: Severity) -> tuple[Readiness, ...]:
-    """Readiness of every manifest in the run, in the run's (path) order."""
+def _verdict(results: Sequence[RuleResult], failing: bool) -> str:
+    statuses = {r.status for r in results}
+    if failing:
+        return NOT_READY
+    if Status.BASELINED in statuses or any(f.baselined for r in results for f in r.findings):
+        return READY_WITH_BASELINE
+    if Status.WAIVED in statuses:
+        return READY_WITH_WAIVERS
+    return READY
+
+
+def assess_manifest(path: str, parsed: bool, results: Sequence[RuleResult], failing: bool) -> Readiness:
+    """One manifest's readiness from its rule results; `failing`: an active finding fails the run."""
+    # Only rules that score an area count; manifest/waiver bookkeeping rules block levels.
+    areas = tuple(_area_score(area, [r for r in results if r.area == area]) for area in AREAS)
+    if not parsed:
+        return Readiness(path, NOT_READY, "", areas)
+    return Readiness(path, _verdict(results, failing), _level(results, areas), areas)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """Everything every report says about the run as a whole, at one --fail-on threshold."""
+
+    fail_on: Severity
+    manifests: int
+    by_severity: dict[str, int]  # active findings (not waived, not baselined)
+    waived: int
+    baselined: int
+    failing: tuple[Finding, ...]  # active findings at or above fail_on
+    readiness: tuple[Readiness, ...]  # in the run's (path) order
+    by_path: Mapping[str, Readiness] = field(default_factory=dict, compare=False, repr=False)
+    upcoming: int = 0  # findings of rules not yet in force (effective_from later than today)
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_severity.values())
+
+    @property
+    def passed(self) -> bool:
+        return not self.failing
+
+    @property
+    def verdicts(self) -> dict[str, int]:
+        return {v: sum(1 for r in self.readiness if r.verdict == v) for v in (READY, READY_WITH_WAIVERS, READY_WITH_BASELINE, NOT_READY)}
+
+    def readiness_of(self, path: str) -> Readiness:
+        return self.by_path[path]
+
+    @property
+    def verdict_text(self) -> str:
+        label = self.fail_on.label
+        return (f"FAILED: {len(self.failing)} finding(s) at or above {label}" if self.failing
+                else f"PASSED: nothing at or above {label}")
+
+
+def summarize(result: RunResult, fail_on: Severity) -> RunSummary:
+    """Use `RunResult.summary(fail_on)`, which computes this once per run."""
+    by_severity = {s.label: 0 for s in sorted(Severity, reverse=True)}
+    waived = baselined = upcoming = 0
+    failing: list[Finding] = []
+    failing_paths: set[str] = set()  # manifests, by result: a finding may sit in an evidence file
     by_path: dict[str, list[RuleResult]] = {}
     for rule_result in result.results:
         by_path.setdefault(rule_result.path, []).append(rule_result)
-    failing_paths = {f.path for f in result.failing(fail_on)}
-    assessed: list[Readiness] = []
-    for manifest in result.manifests:
-        results = by_path.get(manifest.path, [])
-        # Only rules that score an area count; manifest/waiver bookkeeping rules block levels.
-        areas = tuple(_area_score(area, [r for r in results if r.area == area]) for area in AREAS)
-        if manifest.path in failing_paths or not manifest.parsed:
-            verdict = NOT_READY
-        elif any(r.status is Status.WAIVED for r in results):
-            verdict = READY_WITH_WAIVERS
-        else:
-            verdict = READY
-        assessed.append(Readiness(manifest.path, verdict, _level(results, rules) if manifest.parsed else "", areas))
-    return tuple(assessed)
+        for finding in rule_result.findings:
+            if finding.baselined:
+                baselined += 1
+            elif finding.waived:
+                waived += 1
+            elif finding.upcoming:
+                upcoming += 1  # not yet in force: listed, never failing
+            else:
+                by_severity[finding.severity.label] += 1
+                if finding.severity >= fail_on:
+                    failing.append(finding)
+                    failing_paths.add(rule_result.path)
+    readiness = tuple(
+        assess_manifest(m.path, m.parsed, by_path.get(m.path, []), m.path in failing_paths)
+        for m in result.manifests
+    )
+    return RunSummary(fail_on, len(result.manifests), by_severity, waived, baselined,
+                      tuple(sorted(failing, key=Finding.sort_key)), readiness, {r.path: r for r in readiness},
+                      upcoming)

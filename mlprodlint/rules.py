@@ -6,6 +6,7 @@ must never be skipped silently.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from .manifest import Limits, LoadedManifest, load_manifest
 from .schema import validate
 
 UNDECLARED_TIER = 1  # an undeclared tier never relaxes the rules
+ML_TEST_SCORE = "ml-test-score"  # the controls key `ml_test_score` is an alias of
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,48 @@ class Rule:
     example: str = ""
     ml_test_score: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
+    # Rules whose failure makes this one moot: it is then not applicable, "blocked by ID", so one
+    # root cause is reported once (no alerts at all: ALR001, not every alerting rule after it).
+    blocked_by: tuple[str, ...] = ()
     since: str = ""
     pack: str = ""
     source: str = ""  # file:line where the rule is defined
+    # Framework -> control ids this rule evidences, sorted by framework (ml-test-score included).
+    controls: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The framework pack the rule belongs to ("" for rules that always run).
+    framework: str = ""
+    # (ISO date, condition or None): the first entry whose condition holds gives the day the
+    # obligation applies; before it a violation is "upcoming" and never fails the run.
+    effective_from: tuple[tuple[str, AppliesWhen | None], ...] = ()
+    automated: bool = False  # a pass shows an automated practice (ML Test Score: 1 point, not 0.5)
+    enforced: bool = False  # severity cannot be overridden, findings cannot be waived
+
+    def activated_by(self) -> frozenset[str]:
+        """Frameworks that switch this rule on (empty: a rule that always runs).
+
+        A framework pack's rule runs when its pack's framework or any framework it names in
+        `controls` is active, so one rule serves every framework it evidences (one finding,
+        not one per framework)."""
+        if not self.framework:
+            return frozenset()
+        return frozenset((self.framework, *(name for name, _ in self.controls)))
+
+    def controls_for(self, framework: str) -> tuple[str, ...]:
+        return dict(self.controls).get(framework, ())
+
+    def effective_date(self, manifest: Mapping[str, Any]) -> dt.date | None:
+        for day, condition in self.effective_from:
+            if condition is None or condition.holds_for(manifest):
+                return dt.date.fromisoformat(day)
+        return None
+
+    def describe_effective(self) -> str:
+        """"2027-12-02", or "2028-08-02 when ...; otherwise 2027-12-02" ("" when always in force)."""
+        parts = [
+            day if condition is None else f"{day} when {condition.describe()}"
+            for day, condition in self.effective_from
+        ]
+        return "; otherwise ".join(parts)
 
     def format_message(self, detail: str) -> str:
         if "{detail}" in self.message:
@@ -256,8 +297,17 @@ def _check_rule(
         problems.append(
             PackProblem(shown, aline, acol, f"rule {rule_id}: bad arguments for {spec.name}: {error.message}")
         )
+    for name, why in _unsafe_patterns(spec, args) if validate_args else ():
+        aline, acol = loaded.position(f"{pointer}/check/args/{name}")
+        problems.append(PackProblem(shown, aline, acol, f"rule {rule_id}: {name} {args[name]!r}: {why}"))
     try:
         line, _ = loaded.position(pointer)
+        pack_meta = data["pack"]
+        controls = {str(k): tuple(v) for k, v in (raw.get("controls") or {}).items()}
+        # `ml_test_score` is kept as an alias of controls["ml-test-score"]: both are merged.
+        tests = tuple(dict.fromkeys((*raw.get("ml_test_score", ()), *controls.get(ML_TEST_SCORE, ()))))
+        if tests:
+            controls[ML_TEST_SCORE] = tests
         rule = Rule(
             id=raw["id"],
             name=raw["name"],
@@ -272,15 +322,49 @@ def _check_rule(
             applies_when=AppliesWhen.from_data(raw.get("applies_when")),
             level=raw.get("level", "bronze"),
             example=raw.get("example", "").rstrip(),
-            ml_test_score=tuple(raw.get("ml_test_score", ())),
+            ml_test_score=tests,
             references=tuple(raw.get("references", ())),
+            blocked_by=tuple(raw.get("blocked_by", ())),
             since=raw.get("since", ""),
-            pack=data["pack"]["name"],
+            pack=pack_meta["name"],
             source=f"{shown}:{line}",
+            controls=tuple(sorted(controls.items())),
+            framework=pack_meta.get("framework", ""),
+            effective_from=_effective(raw.get("effective_from", pack_meta.get("effective_from"))),
+            automated=bool(raw.get("automated", False)),
+            enforced=bool(raw.get("enforced", False)),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None, problems  # schema-invalid rule: its violations are already reported
     return (None if problems else rule), problems
+
+
+def _unsafe_patterns(spec: registry.CheckSpec, args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Arguments the check's schema declares as regular expressions that could backtrack
+    exponentially (Python's `re` has no timeout): rejected at load, see regexsafe.py."""
+    from .regexsafe import catastrophic
+
+    properties = spec.args_schema.get("properties", {})
+    found = []
+    for name, schema in properties.items() if isinstance(properties, Mapping) else ():
+        value = args.get(name)
+        if isinstance(schema, Mapping) and schema.get("format") == "regex" and isinstance(value, str):
+            why = catastrophic(value)
+            if why:
+                found.append((name, why))
+    return found
+
+
+def _effective(raw: Any) -> tuple[tuple[str, AppliesWhen | None], ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return ((dt.date.fromisoformat(raw).isoformat(), None),)
+    return tuple(
+        (dt.date.fromisoformat(entry["date"]).isoformat(),
+         AppliesWhen.from_data(entry["when"]) if "when" in entry else None)
+        for entry in raw
+    )
 
 
 def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
@@ -333,23 +417,6 @@ def read_source(name: str, directory: Path, seen: set[Path] | None = None) -> tu
         if pack is not None:
             packs.append(pack)
     return PackSource(name, tuple(packs)), problems
-
-
-def load_rule_set(directories: Sequence[Path]) -> RuleSet:
-    """Load every pack in the directories (in order); packs extend each other by name."""
-    seen: set[Path] = set()
-    sources: list[PackSource] = []
-    problems: list[PackProblem] = []
-    for directory in directories:
-        source, found = read_source(directory.as_posix(), directory, seen)
-        sources.append(source)
-        problems.extend(found)
-    if problems:
-        raise RulePackError(pack_error_text(problems))
-    rule_set, problems = assemble(sources)
-    if problems:
-        raise RulePackError(pack_error_text(problems))
-    return rule_set
 
 
 def missing_extends(sources: Sequence[PackSource]) -> list[tuple[RulePack, str]]:
@@ -408,7 +475,11 @@ def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]
             )
             return
         state[key] = "active"
-        if pack.extends:
+        if pack.extends and (pack.extends == pack.name or all(o is pack for o in names.get(pack.extends, (None,)))):
+            line, column = pack.extends_at
+            problems.append(PackProblem(pack.path.as_posix(), line, column,
+                                        f"pack {pack.name} extends itself; name the pack it builds on"))
+        elif pack.extends:
             base = names.get(pack.extends)
             if base is None:
                 line, column = pack.extends_at
@@ -468,8 +539,42 @@ def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]
             if override.applies_when is not None:
                 changes["applies_when"] = override.applies_when
             rules[override.id] = replace(rules[override.id], **changes)
+    problems.extend(_blocked_by_problems(rules))
     kept = tuple(sorted((r for r in rules.values() if r.id not in disabled), key=lambda r: r.id))
     return RuleSet(kept, tuple(ordered)), problems
+
+
+def _blocked_by_problems(rules: Mapping[str, Rule]) -> list[PackProblem]:
+    """`blocked_by` names known rules (a disabled rule is known: it then blocks nothing) and has no
+    cycle (two rules blocking each other would both be moot whenever either fails)."""
+    problems: list[PackProblem] = []
+
+    def where(rule: Rule) -> tuple[str, int]:
+        path, _, line = rule.source.rpartition(":")
+        return path, int(line) if line.isdigit() else 1
+
+    for rule in rules.values():
+        for blocker in rule.blocked_by:
+            if blocker not in rules:
+                problems.append(PackProblem(*where(rule), 1, f"rule {rule.id}: blocked_by names unknown rule {blocker}"))
+    state: dict[str, str] = {}
+
+    def visit(rule_id: str, chain: tuple[str, ...]) -> None:
+        if state.get(rule_id) == "done" or rule_id not in rules:
+            return
+        if state.get(rule_id) == "active":
+            cycle = chain[chain.index(rule_id):]
+            rule = rules[rule_id]
+            problems.append(PackProblem(*where(rule), 1, f"rule {rule_id}: blocked_by cycle {' -> '.join((*cycle, rule_id))}"))
+            return
+        state[rule_id] = "active"
+        for blocker in rules[rule_id].blocked_by:
+            visit(blocker, (*chain, rule_id))
+        state[rule_id] = "done"
+
+    for rule_id in sorted(rules):
+        visit(rule_id, ())
+    return problems
 
 
 def _ancestors(pack: RulePack, names: Mapping[str, list[RulePack]]) -> list[RulePack]:
@@ -489,5 +594,6 @@ def problems_text(problems: Iterable[PackProblem]) -> list[str]:
     return [str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))]
 
 
-def pack_error_text(problems: Iterable[PackProblem]) -> str:
-    return "broken rule pack:\n" + "\n".join(f"  {line}" for line in problems_text(problems))
+def pack_error(problems: Iterable[PackProblem]) -> RulePackError:
+    """One error for every problem, a line each (values in them cannot add lines of their own)."""
+    return RulePackError("broken rule pack:", details=tuple(problems_text(problems)))

@@ -9,15 +9,16 @@ really missing instead of tripping over invented values.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .checks.evidence_alerts import parse_rules_file
+from .checks.alert_model import parse_rules_file
 from .checks.evidence_codeowners import find_codeowners, load_codeowners
 from .checks.evidence_markdown import anchors, split_front_matter
 from .checks.evidence_modelcard import card_metrics, parse_card
@@ -25,11 +26,15 @@ from .checks.evidence_owners import CATALOG_NAMES, codeowners_root, load_catalog
 from .checks.evidence_paths import inside_repo, read_doc
 from .engine import find_repo_root
 from .manifest import Limits
+from .repo_walk import walk_files
 
 MANIFEST_NAME = "mlprodlint.yaml"
 LIFECYCLES = ("experimental", "development", "staging", "production", "deprecated")
 CARD_CANDIDATES = ("docs/model_card.md", "docs/MODEL_CARD.md", "MODEL_CARD.md", "model_card.md", "README.md")
 RULES_DIRS = ("monitoring", "alerts", "alerting", "prometheus", "deploy", "ops", ".")
+MAX_RULES_CANDIDATES = 200  # YAML files read while looking for rules files
+MAX_DASHBOARDS = 20
+_PROMETHEUS_RULE = re.compile(r"^kind:[ \t]*[\"']?PrometheusRule\b", re.MULTILINE)
 CODE_DIRS = ("src", "model", "models", "serving", "pipeline", "pipelines", "training", "app")
 DOCS = {
     ("governance", "datasheet"): ("docs/datasheet.md", "docs/DATASHEET.md"),
@@ -69,30 +74,80 @@ def _file(folder: Path, relative: str, repo_root: Path) -> Path | None:
     return candidate if candidate.is_file() and inside_repo(candidate, repo_root) else None
 
 
-def _rules_files(folder: Path, repo_root: Path) -> Iterator[Path]:
-    for directory in RULES_DIRS:
-        base = folder / directory
-        if not base.is_dir() or not inside_repo(base, repo_root):
+@dataclass(frozen=True)
+class Found:
+    """What a bounded walk of the folder turned up."""
+
+    rules_files: tuple[Path, ...]
+    rules_templates: tuple[Path, ...]
+    dashboards: tuple[Path, ...]
+
+
+def _is_rules_candidate(path: Path, folder: Path, text: str) -> bool:
+    """Named `alerts*.y*ml`, a PrometheusRule resource, or a rules file in a monitoring folder."""
+    if _PROMETHEUS_RULE.search(text):
+        return True
+    if "groups:" not in text or "alert:" not in text:
+        return False  # cheap filter before parsing
+    if fnmatch.fnmatch(path.name.lower(), "alerts*.y*ml"):
+        return True
+    parent = path.parent.relative_to(folder).as_posix()
+    return parent in RULES_DIRS
+
+
+def _walk_repository(folder: Path, repo_root: Path) -> Found:
+    """Nested rules files (`**/alerts*.y*ml`, `kind: PrometheusRule`) and dashboards
+    (`**/dashboards/*.json`), found by one bounded walk that never leaves the repository."""
+    rules: list[Path] = []
+    templates: list[Path] = []
+    dashboards: list[Path] = []
+    read = 0
+    for path in walk_files(folder, repo_root):
+        suffix = path.suffix.lower()
+        if suffix == ".json" and path.parent.name == "dashboards":
+            if len(dashboards) < MAX_DASHBOARDS:
+                dashboards.append(path)
             continue
-        for path in sorted([*base.glob("*.yaml"), *base.glob("*.yml")]):
-            if path.name not in {MANIFEST_NAME, "mlprodlint.yml", *CATALOG_NAMES} and inside_repo(path, repo_root):
-                yield path
-
-
-def _find_rules_file(folder: Path, repo_root: Path) -> Path | None:
-    for path in _rules_files(folder, repo_root):
+        if suffix not in (".yaml", ".yml") or path.name in {MANIFEST_NAME, "mlprodlint.yml", *CATALOG_NAMES}:
+            continue
+        if read >= MAX_RULES_CANDIDATES:
+            continue
         try:
             if path.stat().st_size > 512 * 1024:
                 continue
         except OSError:
             continue
+        read += 1
         text = read_doc(path) or ""
-        if "groups:" not in text or "alert:" not in text:
-            continue  # cheap filter before parsing
+        if not _is_rules_candidate(path, folder, text):
+            continue
         parsed = parse_rules_file(path, Limits(), repo_root)
-        if parsed.alerts and not parsed.problems:
-            return path
-    return None
+        if parsed.template is not None:
+            templates.append(path)
+        elif parsed.alerts and not parsed.problems:
+            rules.append(path)
+    return Found(tuple(rules), tuple(templates), tuple(dashboards))
+
+
+# Backstage `spec.type` -> manifest kind (documented in README, `init`).
+CATALOG_KINDS = {
+    "model-server": "Service", "service": "Service", "website": "Service", "api": "Service",
+    "model": "Model", "ml-model": "Model",
+    "pipeline": "Pipeline", "job": "Pipeline", "batch": "Pipeline", "data-pipeline": "Pipeline",
+}
+
+
+def _metric_key(name: str) -> str:
+    return "".join(char for char in name.lower() if char.isalnum())
+
+
+def dedupe_metrics(names: Sequence[str]) -> list[str]:
+    """One spelling per metric, compared case- and separator-insensitively (`ROC-AUC` = `roc_auc`);
+    the identifier-like spelling (lower case, no spaces) wins."""
+    chosen: dict[str, str] = {}
+    for name in sorted(names, key=lambda n: (n != n.lower() or " " in n, n)):
+        chosen.setdefault(_metric_key(name), name)
+    return sorted(chosen.values(), key=str.lower)
 
 
 def _pick_owner(owners: Sequence[str]) -> str | None:
@@ -125,6 +180,8 @@ def build_scaffold(folder: Path) -> Scaffold:
     catalog_owner: str | None = None
     lifecycle = "development"
     lifecycle_note = "no catalog-info.yaml: development until it serves traffic"
+    kind = "Model"
+    kind_note = "Model, Service (an inference service) or Pipeline (batch)"
     for catalog_name in CATALOG_NAMES:
         path = _file(folder, catalog_name, repo_root)
         if path is None:
@@ -139,6 +196,12 @@ def build_scaffold(folder: Path) -> Scaffold:
         name = metadata.get("name") if isinstance(metadata.get("name"), str) else None
         description = metadata.get("description") if isinstance(metadata.get("description"), str) else None
         catalog_owner = spec.get("owner") if isinstance(spec.get("owner"), str) else None
+        catalog_type = spec.get("type") if isinstance(spec.get("type"), str) else None
+        if catalog_type is not None and catalog_type.strip().lower() in CATALOG_KINDS:
+            kind = CATALOG_KINDS[catalog_type.strip().lower()]
+            kind_note = f"from {catalog_name} spec.type {catalog_type.strip()}"
+        elif catalog_type is not None:
+            kind_note = f"{catalog_name} spec.type {catalog_type.strip()!r} has no mapping; " + kind_note
         theirs = spec.get("lifecycle")
         if isinstance(theirs, str) and theirs.strip().lower() in LIFECYCLES:
             lifecycle, lifecycle_note = theirs.strip().lower(), f"from {catalog_name}"
@@ -177,15 +240,25 @@ def build_scaffold(folder: Path) -> Scaffold:
         card_path = rel(path)
         sources.append(card_path)
         if card.metadata:
-            metrics = sorted(card_metrics(card.metadata))
+            metrics = dedupe_metrics(sorted(card_metrics(card.metadata)))
             raw_tags = card.metadata.get("tags")
             tags = [t for t in raw_tags if isinstance(t, str) and t.strip()] if isinstance(raw_tags, list) else []
         break
 
     # --- alerting, docs, code ------------------------------------------------------------------
-    rules_path = _find_rules_file(folder, repo_root)
-    if rules_path is not None:
-        sources.append(rel(rules_path))
+    walked = _walk_repository(folder, repo_root)
+    sources.extend(rel(p) for p in walked.rules_files)
+    sources.extend(rel(p) for p in walked.dashboards[:1])
+    rules_value: Any = None
+    if len(walked.rules_files) == 1:
+        rules_value = rel(walked.rules_files[0])
+    elif walked.rules_files:
+        rules_value = [rel(p) for p in walked.rules_files]
+    rules_note = "Prometheus rules found in the repository" if rules_value else ""
+    rules_example = '"monitoring/alerts.yaml"'
+    if not rules_value and walked.rules_templates:
+        rules_example = _yaml(rel(walked.rules_templates[0]))
+        rules_note = "a template: point rules_file at its rendered output instead (ALR045)"
     runbook = _file(folder, "docs/runbook.md", repo_root)
     rollback = None
     if runbook is not None and "rollback" in anchors(read_doc(runbook) or ""):
@@ -224,14 +297,17 @@ def build_scaffold(folder: Path) -> Scaffold:
             Field("support_hours", None, '"24x7"'),
         ]),
         Section("monitoring", [
-            Field("dashboards", None, '["https://grafana.acme.com/d/my-model"]'),
+            Field("dashboards", [rel(p) for p in walked.dashboards] or None, '["https://grafana.acme.com/d/my-model"]',
+                  "dashboard definitions found in the repository" if walked.dashboards else ""),
             Field("service_metrics", None, '["request_duration_seconds", "requests_total"]'),
-            Field("model_metrics", metrics or None, '["roc_auc"]', "from the model card" if metrics else ""),
+            # Offline evaluation scores in a model card are not monitoring: offered, never set.
+            Field("model_metrics", None, _yaml(metrics) if metrics else '["roc_auc"]',
+                  f"offline evaluation metrics in {card_path}: keep only those monitored in production"
+                  if metrics else ""),
             Field("drift", None, "{features: [prediction], method: psi, threshold: 0.2, window: 7d}"),
         ]),
         Section("alerting", [
-            Field("rules_file", rel(rules_path) if rules_path else None, '"monitoring/alerts.yaml"',
-                  "Prometheus rules; found in the repository" if rules_path else ""),
+            Field("rules_file", rules_value, rules_example, rules_note),
             Field("alerts", None, "[{name: HighErrorRate, severity: page, signal: 5xx ratio, runbook: docs/runbook.md#high-error-rate}]"),
         ]),
         Section("governance", [
@@ -260,7 +336,7 @@ def build_scaffold(folder: Path) -> Scaffold:
         "# Commented-out fields were not found: fill them in, then run `mlprodlint check`.",
         "# Schema: schemas/manifest.schema.json (mlprodlint/v1).",
         "apiVersion: mlprodlint/v1",
-        "kind: Model  # Model, Service (an inference service) or Pipeline (batch)",
+        f"kind: {kind}  # {kind_note}",
     ]
     for section in sections:
         lines.append("")

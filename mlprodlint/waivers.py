@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .checks.fields import parse_date
+from .core_rules import WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED
 
 MIN_REASON_LENGTH = 15
 _PLACEHOLDER_REASONS = {"tbd", "todo", "n/a", "na", "none", "-", "temp", "temporary", "later", "wip", "fixme"}
@@ -85,3 +86,56 @@ def unjustified_detail(waiver: Waiver) -> str:
     if waiver.expires is None:
         missing.append("a valid expiry date")
     return f"{waiver.rule} lacks " + " and ".join(missing)
+
+
+@dataclass(frozen=True)
+class WaiverProblem:
+    """A waiver that is itself a finding: `rule_id` is one of the WVR rules."""
+
+    rule_id: str
+    waiver: Waiver
+    detail: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    active: Mapping[str, Waiver]  # rule id -> the waiver that suppresses its findings
+    problems: tuple[WaiverProblem, ...]
+
+
+def resolve(
+    waivers: Sequence[Waiver],
+    today: dt.date,
+    waivable: Collection[str],
+    engine_rules: Collection[str],
+    moot: Collection[str],
+    enforced: Collection[str] = (),
+) -> Resolution:
+    """Which waivers are active, and which are findings themselves.
+
+    `waivable`: the pack rules (engine rules guard the waiver mechanism and are never waived);
+    `moot`: rules that passed or did not apply for their own reasons, so that a waiver of them
+    suppresses nothing. A rule blocked by another's failure is not moot: its waiver will matter
+    again once the root cause is fixed.
+    """
+    active: dict[str, Waiver] = {}
+    problems: list[WaiverProblem] = []
+    for waiver in waivers:
+        state = state_of(waiver, today, waivable)
+        if state is WaiverState.UNKNOWN_RULE:
+            detail = (f"{waiver.rule}, an engine rule that cannot be waived" if waiver.rule in engine_rules
+                      else f"{waiver.rule}, an enforced rule that cannot be waived" if waiver.rule in enforced
+                      else f"unknown rule {waiver.rule}")
+            problems.append(WaiverProblem(WAIVER_UNKNOWN_RULE.id, waiver, detail))
+        elif state is WaiverState.UNJUSTIFIED:
+            problems.append(WaiverProblem(WAIVER_UNJUSTIFIED.id, waiver, unjustified_detail(waiver)))
+        elif state is WaiverState.EXPIRED:
+            problems.append(WaiverProblem(WAIVER_EXPIRED.id, waiver, f"{waiver.rule} expired on {waiver.expires_text}"))
+        else:
+            active.setdefault(waiver.rule, waiver)
+    for rule_id, waiver in sorted(active.items()):
+        if rule_id in moot:
+            problems.append(WaiverProblem(
+                WAIVER_UNUSED.id, waiver, f"{rule_id} suppresses nothing: the rule passes or does not apply"
+            ))
+    return Resolution(active, tuple(problems))

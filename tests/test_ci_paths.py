@@ -63,16 +63,22 @@ def test_gitlab_fingerprints_survive_moved_lines_and_other_working_directories(r
 
 
 def test_gitlab_fingerprint_counts_repeated_findings_and_blocks_on_unreadable_manifests() -> None:
-    from mlprodlint.findings import Finding, RunResult, Severity
+    from mlprodlint.findings import Finding, RuleResult, RunResult, Severity, Status
     from mlprodlint.report.gitlab import issues
 
     def finding(rule_id: str, line: int, pointer: str = "/a") -> Finding:
         return Finding(MANIFEST, line, 1, rule_id, "name", "area", Severity.WARNING, "m", "", pointer)
 
-    run = RunResult(manifests=(), results=(), findings=(finding("X001", 3), finding("X001", 4), finding("MPL001", 1, "")))
+    def result(rule_id: str, *found: Finding) -> RuleResult:
+        return RuleResult(MANIFEST, rule_id, "name", "area", Severity.WARNING, Status.FAIL, found)
+
+    # Findings live in the per-rule results (the one store); the run's list is derived from them.
+    run = RunResult(manifests=(), results=(
+        result("X001", finding("X001", 3), finding("X001", 4)), result("MPL001", finding("MPL001", 1, "")),
+    ))
     out = issues(run)
     assert len({i["fingerprint"] for i in out}) == 3
-    assert [i["severity"] for i in out] == ["major", "major", "blocker"]
+    assert [i["severity"] for i in out] == ["blocker", "major", "major"]  # report order: line 1 first
 
 
 def test_gitlab_leaves_waived_findings_out_and_path_relative_to_ci_project_dir(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

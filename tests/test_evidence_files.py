@@ -66,6 +66,7 @@ def test_every_kind_of_broken_reference_is_reported_at_its_line(tmp_path: Path) 
         ("SEC040", "mlprodlint.yaml", 13),  # a folder, not a file
         ("ALR040", "mlprodlint.yaml", 15),  # rules file missing
         ("ALR040", "mlprodlint.yaml", 19),  # runbook anchor missing
+        ("ALR041", "mlprodlint.yaml", 18),  # runbook section #step-2-1 is a heading with no text
     }
     messages = {f["line"]: f["message"] for f in result.json()["findings"]}
     assert "leaves the repository; it was not read" in messages[6]

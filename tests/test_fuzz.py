@@ -22,13 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, TODAY, run_cli
-from mlprodlint.engine import EngineOptions, lint_loaded, lint_paths
+from mlprodlint.engine import EngineOptions, lint_loaded
 from mlprodlint.errors import MlprodlintError
 from mlprodlint.findings import RunResult
 from mlprodlint.manifest import LoadedManifest, load_manifest
+from mlprodlint.packs import PackRequest, load
+from mlprodlint.parallel import lint_many
 from mlprodlint.report import FORMATS, ReportContext, render
-from mlprodlint.resources import builtin_rules_dir
-from mlprodlint.rules import RuleSet, load_rule_set
+from mlprodlint.rules import RuleSet
 
 HANG_SECONDS = 2.0
 FUZZ = settings(
@@ -52,7 +53,7 @@ WRONG_VALUES: list[Any] = [None, True, 0, -1, 1.5, "", "x", "yes", [], {}, [None
 
 @pytest.fixture(scope="module")
 def rule_set() -> RuleSet:
-    return load_rule_set([builtin_rules_dir()])
+    return load(PackRequest())  # the built-in packs, loaded the way a run loads them
 
 
 OPTIONS = EngineOptions(today=dt.date.fromisoformat(TODAY))
@@ -65,7 +66,7 @@ def _lint_bytes(raw: bytes, rule_set: RuleSet) -> RunResult | None:
         path.write_bytes(raw)
         started = time.perf_counter()
         try:
-            result = lint_paths([path], rule_set, OPTIONS)
+            result = lint_many([path], rule_set, OPTIONS, jobs=1)  # the run's path, without the cache
             _render_all(result, rule_set)
         except MlprodlintError as error:
             assert error.exit_code == 2, f"exit {error.exit_code}: {error}"
@@ -206,8 +207,8 @@ def test_every_check_survives_one_wrong_type_everywhere(rule_set: RuleSet, depth
         for wrong in WRONG_VALUES:
             data = _at_depth(seed, depth, wrong)
             loaded = LoadedManifest(EXAMPLES / "fraud-scoring" / "mlprodlint.yaml", "sweep.yaml", data, {"": (1, 1)})
-            findings, _ = lint_loaded(loaded, rule_set, OPTIONS)
-            assert all(f.line >= 1 for f in findings)
+            results = lint_loaded(loaded, rule_set, OPTIONS)
+            assert all(f.line >= 1 for r in results for f in r.findings)
 
 
 # --- 3. random bytes and text --------------------------------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, lint_json, run_cli, write
+from mlprodlint import yamlsafe
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 
@@ -63,6 +64,15 @@ CASES: dict[str, tuple[set[tuple[str, int]], str]] = {
     "lone-surrogate.yaml": ({("MPL001", 7)}, "holds an escaped lone surrogate"),
     "utf8-bom.yaml": (set(), ""),
 }
+
+
+@pytest.fixture(autouse=True, params=["c", "pure"] if yamlsafe.c_parser_available() else ["pure"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Every case runs with the C parser (the default) and with the pure-Python reference parser;
+    each mode keeps its own result cache so that neither answers from the other's."""
+    monkeypatch.setenv(yamlsafe.PURE_ENV, "1" if request.param == "pure" else "0")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp(f"cache-{request.param}")))
+    return str(request.param)
 
 
 def _mpl(result: object) -> list[dict]:
@@ -122,11 +132,11 @@ def test_size_limit_comes_from_the_config(tmp_path: Path) -> None:
     assert "over the limit of 2000 bytes" in _mpl(result)[0]["message"]
 
 
-def test_many_tiny_tokens_are_refused_quickly(tmp_path: Path) -> None:
+def test_many_tiny_items_are_refused_quickly(tmp_path: Path) -> None:
     manifest = write(tmp_path / "mlprodlint.yaml", "apiVersion: mlprodlint/v1\nextra: [" + "1," * 30_000 + "1]\n")
     result = lint_json(manifest)
     assert [(f["rule_id"], f["line"]) for f in _mpl(result)] == [("MPL003", 2)]
-    assert "more than 20000 YAML tokens" in _mpl(result)[0]["message"]
+    assert "more than 20000 YAML events" in _mpl(result)[0]["message"]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import lint_json, run_cli, write
 
 from mlprodlint.manifest import load_manifest
@@ -84,7 +86,7 @@ def test_init_prefills_from_the_repository(tmp_path: Path) -> None:
     data = _data(model / "mlprodlint.yaml")
     assert data == {
         "apiVersion": "mlprodlint/v1",
-        "kind": "Model",
+        "kind": "Service",  # catalog spec.type: service
         "metadata": {
             "name": "fraud_scoring",
             "description": "Real-time fraud scoring.",
@@ -93,13 +95,17 @@ def test_init_prefills_from_the_repository(tmp_path: Path) -> None:
             "paths": ["src/"],
         },
         "ownership": {"team": "@acme/fraud-ml"},
-        "monitoring": {"model_metrics": ["roc_auc"]},
         "alerting": {"rules_file": "monitoring/alerts.yaml"},
         "governance": {"model_card": "docs/model_card.md", "rollback_plan": "docs/runbook.md#rollback"},
         "security": {"threat_model": "docs/threat_model.md"},
     }
     text = (model / "mlprodlint.yaml").read_text(encoding="utf-8")
     assert '  team: "@acme/fraud-ml"  # from .github/CODEOWNERS:2\n' in text
+    # The card's evaluation metrics are offered as a comment, never presented as monitored.
+    assert (
+        '  # model_metrics: ["roc_auc"]  # offline evaluation metrics in docs/model_card.md: '
+        "keep only those monitored in production\n"
+    ) in text
     assert "  # contact: " in text and "# sla:\n" in text  # unknowns stay commented out
 
 
@@ -157,3 +163,75 @@ def test_init_does_not_read_outside_the_repository(tmp_path: Path) -> None:
     assert run_cli(["init", str(repo)]).exit_code == 0
     data = _data(repo / "mlprodlint.yaml")
     assert data["metadata"]["name"] == "repo" and "ownership" not in data
+
+
+CRD = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: scorer}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: scorer}
+spec:
+  groups:
+    - name: scorer
+      rules:
+        - alert: ScorerHighErrorRatio
+          expr: sum(rate(http_requests_total{status!~"2.."}[5m])) / sum(rate(http_requests_total[5m])) > 0.01
+          labels: {severity: critical}
+          annotations: {runbook_url: "https://runbooks.example.com/scorer"}
+"""
+
+
+def test_init_finds_nested_rules_dashboards_and_maps_the_catalog_type(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    svc = tmp_path / "services/scorer"
+    write(svc / "catalog-info.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+          "metadata: {name: scorer}\nspec: {type: model-server, owner: ml, lifecycle: production}\n")
+    write(svc / "docs/model_card.md", "---\nmetrics: [ROC-AUC, roc_auc, F1, f1]\nmodel-index:\n  - name: m\n"
+          "    results:\n      - metrics:\n          - {type: accuracy, name: Accuracy, value: 0.9}\n---\n# Card\n")
+    write(svc / "deploy/k8s/overlays/prod/bundle.yaml", CRD)  # found by kind: PrometheusRule
+    write(svc / "ops/prometheus/alerts-latency.yml",  # found by name
+          "groups:\n  - name: l\n    rules:\n      - alert: ScorerSlow\n"
+          "        expr: histogram_quantile(0.95, rate(x_duration_seconds_bucket[5m])) > 0.2\n")
+    write(svc / "chart/templates/prometheusrule.yaml", "{{- if .Values.rules }}\nkind: PrometheusRule\n{{- end }}\n")
+    write(svc / "grafana/dashboards/overview.json", "{}\n")
+    write(svc / "node_modules/pkg/dashboards/vendored.json", "{}\n")  # skipped folder
+    write(svc / ".venv/alerts.yaml", CRD)
+    outside = write(tmp_path.parent / f"{tmp_path.name}-outside" / "alerts.yaml", CRD)
+    (svc / "linked").mkdir()
+    (svc / "linked/alerts-outside.yaml").symlink_to(outside)  # never read: leaves the repository
+    result = run_cli(["init", str(svc)])
+    assert result.exit_code == 0, result.stderr
+    data = _data(svc / "mlprodlint.yaml")
+    assert data["kind"] == "Service"
+    assert data["alerting"] == {"rules_file": ["deploy/k8s/overlays/prod/bundle.yaml", "ops/prometheus/alerts-latency.yml"]}
+    assert data["monitoring"] == {"dashboards": ["grafana/dashboards/overview.json"]}
+    text = (svc / "mlprodlint.yaml").read_text(encoding="utf-8")
+    assert "kind: Service  # from catalog-info.yaml spec.type model-server\n" in text
+    assert '  # model_metrics: ["accuracy", "f1", "roc_auc"]  # offline evaluation metrics in docs/model_card.md' in text
+    # The scaffold lints without any finding on what it wrote (rules files parse, alerts count).
+    findings = lint_json(svc, "--select", "ALR001,ALR040,ALR042,ALR045,MPL", cwd=tmp_path).json()["findings"]
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    ("spec_type", "kind"),
+    [("model-server", "Service"), ("service", "Service"), ("website", "Service"), ("model", "Model"),
+     ("pipeline", "Pipeline"), ("job", "Pipeline"), ("library", "Model")],
+)
+def test_catalog_type_maps_to_kind(tmp_path: Path, spec_type: str, kind: str) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "catalog-info.yaml", f"kind: Component\nmetadata: {{name: x}}\nspec: {{type: {spec_type}}}\n")
+    assert run_cli(["init", str(tmp_path)]).exit_code == 0
+    assert _data(tmp_path / "mlprodlint.yaml")["kind"] == kind
+
+
+def test_only_a_template_is_offered_as_a_comment(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "chart/templates/alerts.yaml", "{{- if .Values.rules }}\ngroups:\n  - name: x\n    rules:\n"
+          "      - alert: A\n        expr: up == 0\n{{- end }}\n")
+    assert run_cli(["init", str(tmp_path)]).exit_code == 0
+    text = (tmp_path / "mlprodlint.yaml").read_text(encoding="utf-8")
+    assert '  # rules_file: "chart/templates/alerts.yaml"  # a template: point rules_file at its rendered output instead (ALR045)\n' in text

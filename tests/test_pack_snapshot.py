@@ -11,7 +11,8 @@ import pytest
 from conftest import REPO_ROOT
 
 from mlprodlint import pack_snapshot
-from mlprodlint.rules import check_pack, load_rule_set, pack_files
+from mlprodlint.packs import PackRequest, load
+from mlprodlint.rules import check_pack, pack_files
 from mlprodlint.resources import builtin_rules_dir
 
 
@@ -54,6 +55,6 @@ def test_a_snapshot_of_another_format_is_ignored(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(pack_snapshot, "builtin_rules_dir", lambda: folder)
     assert pack_snapshot.lookup(folder / "ownership.yaml") is None
     def without_source(folder: Path) -> list[object]:
-        return [replace(rule, source=rule.source.rpartition(":")[2]) for rule in load_rule_set([folder]).rules]
+        return [replace(rule, source=rule.source.rpartition(":")[2]) for rule in load(PackRequest(folders=(folder,), builtin=False)).rules]
 
     assert without_source(folder) == without_source(builtin_rules_dir())

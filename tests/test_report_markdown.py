@@ -61,7 +61,7 @@ def test_markdown_content(tmp_path: Path) -> None:
     assert "  - Waived: On-call rotation \\| being set up by SRE this quarter. (approved by cto@acme.example, expires 2027-01-31)" in text
     assert "  - `svc/mlprodlint.yaml:9:1` No business owner: ownership.business\\_owner is missing" in text
     assert "| ✅ | infra-7 | Serving models can be rolled back | RPT001 (pass) |" in text
-    assert "| ❌ | monitor-7 | Prediction quality has not regressed | RPT002 (waived) |" in text
+    assert "| ❌ | monitor-7 | Prediction quality has not regressed (not met: waived) | RPT002 (waived) |" in text
     ml_test_rows = [line for line in text.splitlines() if re.match(r"^\| (✅|❌|–) \| (data|model|infra|monitor)-[1-7] \|", line)]
     assert len(ml_test_rows) == 28
 
@@ -88,3 +88,15 @@ def test_md_code_and_spans() -> None:
     assert md_code("a`b") == "``a`b``"
     assert md_code("x|y") == "`x\\|y`"
     assert md_spans("Set `a_b` to x_y") == "Set `a_b` to x\\_y"
+
+
+def test_readme_portfolio_rows_are_what_the_report_says() -> None:
+    from conftest import EXAMPLES, REPO_ROOT, TODAY
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = [line for line in readme.splitlines() if re.match(r"^\| \S+ `examples/", line)]
+    assert shown, "README shows portfolio rows of the examples"
+    report = run_cli(["report", str(EXAMPLES), "--format", "markdown", "--today", TODAY], cwd=REPO_ROOT)
+    assert report.exit_code == 0
+    rows = report.stdout.splitlines()
+    assert [line for line in shown if line not in rows] == []

@@ -69,7 +69,8 @@ BUILTIN = (
           "ownership.team owns the manifest's folder in CODEOWNERS (last matching pattern wins)."),
     _spec(
         "catalog_agrees", "evidence_owners",
-        "The Backstage catalog-info.yaml next to the manifest agrees on spec.owner or spec.lifecycle.",
+        "The entity named like the manifest in the nearest catalog-info.yaml (manifest folder up to the "
+        "repository root) agrees on spec.owner or spec.lifecycle.",
         _args({"field": {"enum": ["owner", "lifecycle"]}}, ["field"]),
     ),
     _spec(
@@ -88,7 +89,21 @@ BUILTIN = (
           "A model card's front matter declares license, datasets and evaluation metrics.",
           function="card_metadata"),
     _spec("monitored_metrics_in_card", "evidence_modelcard",
-          "Every metric in monitoring.model_metrics appears in the model card (metadata or text)."),
+          "Every metric in monitoring.model_metrics appears in the model card (metadata or text; case, "
+          "separators and aliases such as ROC-AUC = roc_auc normalised)."),
     _spec("no_secrets", "secrets",
           "The manifest holds no tokens, keys, passwords or webhook URLs with credentials."),
+    _spec("not_equal", "evidence_practices",
+          "Two fields hold different values (e.g. the validator is not the developing team).",
+          _args({"path": {"type": "string", "minLength": 1}, "other": {"type": "string", "minLength": 1}}, ["path", "other"])),
+    _spec("tests_for_code", "evidence_practices",
+          "Test files exist for the code under metadata.paths (or in a tests/ folder beside it)."),
+    _spec("dependencies_pinned", "evidence_practices",
+          "training.lockfile exists, or a lockfile / fully pinned requirements.txt sits next to the manifest or at the repository root."),
+    _spec("ci_runs", "evidence_practices",
+          "The CI configuration (GitHub workflows, GitLab CI, Jenkinsfile, ...) runs the command at `path`, or a test command.",
+          _args({"path": {"type": "string", "minLength": 1}, "tests": {"type": "boolean"}}, [])),
+    _spec("trained_within_cadence", "evidence_practices",
+          "training.last_trained is not older than `grace` (default 1.5) times the governance.retraining cadence.",
+          _args({"grace": {"type": "number", "minimum": 1}}, [])),
 )

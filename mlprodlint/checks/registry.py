@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..errors import RulePackError
+from ..errors import PluginError, RulePackError, describe
 from . import evidence_registry, fields
 from .base import CheckSpec
 
@@ -26,6 +26,16 @@ def plugin_entry_points() -> Mapping[str, "EntryPoint"]:
     return {entry.name: entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
 
 
+def plugin_label(entry: "EntryPoint") -> str:
+    dist = getattr(entry, "dist", None)
+    return f"check plugin {entry.name!r} ({entry.value}" + (f", from {dist.name} {dist.version})" if dist else ")")
+
+
+def describe_plugin(name: str) -> str:
+    entry = plugin_entry_points().get(name)
+    return plugin_label(entry) if entry is not None else f"check plugin {name!r}"
+
+
 @lru_cache(maxsize=None)
 def load_plugin(name: str) -> CheckSpec | None:
     """The check function a plugin registers under `name` in the `mlprodlint.checks` group.
@@ -40,14 +50,15 @@ def load_plugin(name: str) -> CheckSpec | None:
     entry = plugin_entry_points().get(name)
     if entry is None:
         return None
-    dist = getattr(entry, "dist", None)
-    label = f"check plugin {entry.name!r} ({entry.value}" + (f", from {dist.name} {dist.version})" if dist else ")")
+    label = plugin_label(entry)
     if entry.name in BUILTIN_CHECKS:
         raise RulePackError(f"{label} shadows a built-in check function; give it a namespaced name like 'acme.{entry.name}'")
     try:
         loaded = entry.load()
-    except Exception as error:  # any import-time failure of third-party code
-        raise RulePackError(f"{label} failed to load: {type(error).__name__}: {error}") from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # third-party code: SystemExit, GeneratorExit... name the plugin
+        raise PluginError(f"{label} failed to load: {describe(error)}") from None
     if isinstance(loaded, CheckSpec):
         spec = loaded
         if spec.name != entry.name:

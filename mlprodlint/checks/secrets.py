@@ -37,7 +37,9 @@ TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 # For redaction, a private key block is removed whole (to END, or to the end of the text).
 _PRIVATE_KEY_BLOCK = r"(?s)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*-----|.*)"
-_URL_CREDENTIALS = r"\b([a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@'\"]+:)([^\s/@'\"]+)(@)"
+# Linear time: a scheme starts only where no scheme character precedes it (not at every `\b`
+# of `a-a-a-...`, which made this quadratic) and is at most 32 characters long.
+_URL_CREDENTIALS = r"(?<![a-zA-Z0-9+.-])([a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^\s/:@'\"]+:)([^\s/@'\"]+)(@)"
 _PLACEHOLDER = (
     r"(?i)^(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|\{\{.*\}\}|%\([^)]*\)s|\*+|x+|\.\.\.|"
     r"redacted|changeme|change-me|none|null|n/a|tbd|todo|-)$"
@@ -93,6 +95,27 @@ def redact(text: str) -> str:
     for _, pattern in TOKEN_PATTERNS:
         text = _rx(pattern).sub(REDACTED, text)
     return text
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """How a manifest value is quoted in any message: the one place values reach text.
+
+    Mappings and lists show their shape, never their contents (`tier: {db_password: hunter2}`
+    is quoted `{'db_password': ...}`: no detector knows that hunter2 is a password); scalars are
+    redacted, then shortened (a cut-off token would no longer be recognisable as one).
+    """
+    if isinstance(value, dict):
+        keys = [redact(repr(str(key))) for key in list(value)[:5]]
+        text = "{" + ", ".join(f"{key}: ..." for key in keys) + (", ..." if len(value) > 5 else "") + "}"
+    elif isinstance(value, (list, tuple)):
+        text = f"[{len(value)} item(s)]"
+    elif isinstance(value, str):
+        text = f"'{redact(value)}'"
+    else:
+        text = redact(repr(value))
+    if len(text) <= limit:
+        return text
+    return text[: limit - 4] + "...'" if text.startswith("'") else text[: limit - 3] + "..."
 
 
 def secret_key(key: str) -> bool:

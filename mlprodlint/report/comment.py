@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Finding, RuleResult, RunResult, Status
-from ..readiness import NOT_READY, READY, READY_WITH_WAIVERS, Readiness, assess, level_rank
+from ..readiness import NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, Readiness, level_rank
 from . import ReportContext
 from .human import md_code, md_escape, md_spans
 
 BUDGET = 60_000  # characters; GitHub refuses comments over 65,536
-_ICON = {NOT_READY: "❌", READY_WITH_WAIVERS: "⚠️", READY: "✅"}
-_VERDICT_RANK = {NOT_READY: 0, READY_WITH_WAIVERS: 1, READY: 2}
+_ICON = {NOT_READY: "❌", READY_WITH_BASELINE: "⚠️", READY_WITH_WAIVERS: "⚠️", READY: "✅"}
+_VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 
 
 def _more_line(count: int) -> str:
@@ -51,30 +51,34 @@ def _counts_line(results: list[RuleResult]) -> str:
     count = {status: sum(1 for r in results if r.status is status) for status in Status}
     return (
         f"\n{count[Status.FAIL]} failing · {count[Status.PASS]} passed · {count[Status.WAIVED]} waived · "
-        f"{count[Status.NOT_APPLICABLE]} not applicable\n"
+        + (f"{count[Status.BASELINED]} baselined · " if count[Status.BASELINED] else "")
+        + (f"{count[Status.UPCOMING]} upcoming · " if count[Status.UPCOMING] else "")
+        + f"{count[Status.NOT_APPLICABLE]} not applicable\n"
     )
 
 
 def render(result: RunResult, context: ReportContext, budget: int = BUDGET) -> str:
-    readiness = {r.path: r for r in assess(result, context.rules, context.fail_on)}
+    summary = result.summary(context.fail_on)
+    readiness = summary.by_path
     by_path: dict[str, list[RuleResult]] = {}
     for rule_result in result.results:
         by_path.setdefault(rule_result.path, []).append(rule_result)
     manifests = sorted(
         result.manifests,
         key=lambda m: (_VERDICT_RANK[readiness[m.path].verdict], level_rank(readiness[m.path].level),
-                       readiness[m.path].score, m.path),
+                       _score_key(readiness[m.path].score), m.path),
     )
-    counts = result.count_by_severity()
-    failing = result.failing(context.fail_on)
-    verdicts = {v: sum(1 for r in readiness.values() if r.verdict == v) for v in _ICON}
+    counts, failing, verdicts = summary.by_severity, summary.failing, summary.verdicts
     head = (
         f"## {'❌' if failing else '✅'} mlprodlint: "
         f"{'FAILED' if failing else 'PASSED'} ({len(failing)} finding(s) at or above {context.fail_on.label})\n\n"
         f"{len(result.manifests)} service(s): {verdicts[NOT_READY]} not ready, "
-        f"{verdicts[READY_WITH_WAIVERS]} ready with waivers, {verdicts[READY]} ready. "
+        + (f"{verdicts[READY_WITH_BASELINE]} ready with baseline, " if verdicts[READY_WITH_BASELINE] else "")
+        + f"{verdicts[READY_WITH_WAIVERS]} ready with waivers, {verdicts[READY]} ready. "
         f"Findings: {counts['error']} error, {counts['warning']} warning, {counts['info']} info; "
-        f"{sum(1 for f in result.findings if f.waived)} waived.\n"
+        f"{summary.waived} waived"
+        + (f"; {summary.upcoming} upcoming (not yet in force, not failing)" if summary.upcoming else "")
+        + ".\n"
     )
     parts = [head]
     size = len(head)
@@ -115,7 +119,11 @@ def render(result: RunResult, context: ReportContext, budget: int = BUDGET) -> s
     return "".join(parts)
 
 
+def _score_key(score: int | None) -> int:
+    return -1 if score is None else score  # n/a (nothing evaluated) sorts with the worst
+
+
 def _active(results: list[RuleResult]) -> list[Finding]:
     """The service's active findings, errors first, then by location."""
-    findings = [f for r in results if r.status is Status.FAIL for f in r.findings if not f.waived]
+    findings = [f for r in results if r.status is Status.FAIL for f in r.findings if not f.waived and not f.baselined]
     return sorted(findings, key=lambda f: (-f.severity, f.path, f.line, f.column, f.rule_id))

@@ -1,5 +1,5 @@
-"""JUnit XML: one testsuite per manifest, one testcase per rule (fail -> failure, waived and not
-applicable -> skipped). Valid against both the lenient Jenkins xUnit schema and the strict Ant
+"""JUnit XML: one testsuite per manifest, one testcase per rule (fail -> failure; waived,
+baselined and not applicable -> skipped). Valid against both the lenient Jenkins xUnit schema and the strict Ant
 schema (timestamp, hostname, properties, system-out/err, package, id), so Jenkins, GitLab and
 CircleCI all accept it. Built with xml.etree, never by string templates."""
 
@@ -9,7 +9,8 @@ import re
 from typing import Any
 
 from ..findings import RuleResult, RunResult, Status
-from ..readiness import assess
+from ..readiness import score_text
+from ..textsafe import printable
 from . import ReportContext
 
 # Characters XML 1.0 cannot carry at all (a YAML "\x01" escape can produce them).
@@ -17,7 +18,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    # Then what XML allows but a terminal or log viewer would act on (C1, U+2028, bidi) is escaped.
+    return printable(_NOT_XML.sub("\ufffd", text), keep="\t\n\r")
 
 
 def _classname(service: str, area: str) -> str:
@@ -27,10 +29,12 @@ def _classname(service: str, area: str) -> str:
 
 def _failure_text(result: RuleResult, context: ReportContext) -> str:
     rule = context.rules.get(result.rule_id)
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.message}" for f in result.findings]
+    # One line per finding: a newline in a value must not start a line of its own in a CI log.
+    lines = [f"{printable(f.path)}:{f.line}:{f.column}: {printable(f.message)}"
+             for f in result.findings if not f.baselined]
     if rule is not None:
-        lines.append(f"fix: {rule.fix}")
-        lines.append(f"why: {rule.rationale}")
+        lines.append(f"fix: {printable(rule.fix)}")
+        lines.append(f"why: {printable(rule.rationale)}")
     return _clean("\n".join(lines))
 
 
@@ -43,19 +47,23 @@ def _testcase(parent: Any, result: RuleResult, service: str, context: ReportCont
         "time": "0",
     })
     if result.status is Status.FAIL:
-        first = result.findings[0].message if result.findings else result.rule_name
-        more = f" (and {len(result.findings) - 1} more)" if len(result.findings) > 1 else ""
+        reported = [f for f in result.findings if not f.baselined]
+        first = reported[0].message if reported else result.rule_name
+        more = f" (and {len(reported) - 1} more)" if len(reported) > 1 else ""
         failure = ET.SubElement(case, "failure", {"message": _clean(first + more), "type": result.severity.label})
         failure.text = _failure_text(result, context)
-    elif result.status is Status.WAIVED:
+    elif result.waiver is not None:
+        waiver = result.waiver
         ET.SubElement(case, "skipped", {"message": _clean(
-            f"waived: {result.waiver_reason} (approved by {result.waiver_approved_by or 'nobody'}, "
-            f"expires {result.waiver_expires or 'never'})"
+            f"waived: {waiver.reason} (approved by {waiver.approved_by or 'nobody'}, expires {waiver.expires or 'never'})"
         )})
+    elif result.status is Status.BASELINED:
+        ET.SubElement(case, "skipped", {"message": f"baselined: {len(result.findings)} known finding(s) in the baseline"})
+    elif result.status is Status.UPCOMING:
+        first = result.findings[0].message if result.findings else result.rule_name
+        ET.SubElement(case, "skipped", {"message": _clean(f"upcoming: {first}")})
     elif result.status is Status.NOT_APPLICABLE:
-        rule = context.rules.get(result.rule_id)
-        condition = rule.applies_when.describe() if rule is not None else "its conditions hold"
-        ET.SubElement(case, "skipped", {"message": _clean(f"not applicable: applies when {condition}")})
+        ET.SubElement(case, "skipped", {"message": _clean(f"not applicable: {result.reason or 'nothing to check'}")})
 
 
 def render(result: RunResult, context: ReportContext) -> str:
@@ -64,7 +72,7 @@ def render(result: RunResult, context: ReportContext) -> str:
     provenance = context.provenance
     timestamp = provenance.generated_at.strftime("%Y-%m-%dT%H:%M:%S") if provenance else "1970-01-01T00:00:00"
     hostname = provenance.hostname if provenance else "localhost"
-    readiness = {r.path: r for r in assess(result, context.rules, context.fail_on)}
+    summary = result.summary(context.fail_on)
     by_path: dict[str, list[RuleResult]] = {}
     for rule_result in result.results:
         by_path.setdefault(rule_result.path, []).append(rule_result)
@@ -72,7 +80,7 @@ def render(result: RunResult, context: ReportContext) -> str:
     root = ET.Element("testsuites")
     for index, manifest in enumerate(result.manifests):
         results = by_path.get(manifest.path, [])
-        assessed = readiness[manifest.path]
+        assessed = summary.readiness_of(manifest.path)
         suite = ET.SubElement(root, "testsuite", {
             "name": _clean(manifest.path),
             "package": "mlprodlint",
@@ -82,7 +90,7 @@ def render(result: RunResult, context: ReportContext) -> str:
             "tests": str(len(results)),
             "failures": str(sum(r.status is Status.FAIL for r in results)),
             "errors": "0",
-            "skipped": str(sum(r.status in (Status.WAIVED, Status.NOT_APPLICABLE) for r in results)),
+            "skipped": str(sum(r.status in (Status.WAIVED, Status.BASELINED, Status.NOT_APPLICABLE, Status.UPCOMING) for r in results)),
             "time": "0",
         })
         properties = ET.SubElement(suite, "properties")
@@ -94,7 +102,7 @@ def render(result: RunResult, context: ReportContext) -> str:
             ("manifest.team", manifest.team),
             ("readiness.verdict", assessed.verdict),
             ("readiness.level", assessed.level or "none"),
-            ("readiness.score", str(assessed.score)),
+            ("readiness.score", score_text(assessed.score)),
             ("fail_on", context.fail_on.label),
             *((f"rule_pack.{name}", version) for name, version in result.rule_packs),
         ]
@@ -106,8 +114,9 @@ def render(result: RunResult, context: ReportContext) -> str:
             _testcase(suite, rule_result, manifest.name or manifest.path, context)
         system_out = ET.SubElement(suite, "system-out")
         system_out.text = _clean(
-            f"{manifest.path}: {assessed.verdict}, level {assessed.level or 'none'}, score {assessed.score}/100; "
-            + ", ".join(f"{a.area} {a.percent}" for a in assessed.areas)
+            f"{printable(manifest.path)}: {assessed.verdict}, level {assessed.level or 'none'}, "
+            f"score {score_text(assessed.score)}/100; "
+            + ", ".join(f"{a.area} {score_text(a.percent)}" for a in assessed.areas)
         )
         ET.SubElement(suite, "system-err").text = ""
     ET.indent(root, space="  ")

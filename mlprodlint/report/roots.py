@@ -73,14 +73,15 @@ def find_root(target: Path, environ: Mapping[str, str], cwd: Path | None = None)
 
 def rebase(result: RunResult, root: SourceRoot) -> RunResult:
     """The same run with every path relative to the root (the run itself when nothing changes)."""
-    paths = {m.path for m in result.manifests} | {f.path for f in result.findings} | {r.path for r in result.results}
+    paths = {m.path for m in result.manifests} | {r.path for r in result.results} | {
+        f.path for r in result.results for f in r.findings
+    }
     mapping = {path: root.relative(path) for path in paths}
     if all(old == new for old, new in mapping.items()):
         return result
     return replace(
         result,
         manifests=tuple(replace(m, path=mapping[m.path]) for m in result.manifests),
-        findings=tuple(replace(f, path=mapping[f.path]) for f in result.findings),
         results=tuple(
             replace(r, path=mapping[r.path], findings=tuple(replace(f, path=mapping[f.path]) for f in r.findings))
             for r in result.results
