@@ -298,6 +298,10 @@ def _check_rule(
         problems.append(
             PackProblem(shown, aline, acol, f"rule {rule_id}: bad arguments for {spec.name}: {error.message}")
         )
+    for field, text in _control_characters(raw) if validate_args else ():
+        fline, fcol = loaded.position(f"{pointer}/{field}")
+        problems.append(PackProblem(shown, fline, fcol, f"rule {rule_id}: {field} contains the control character "
+                                                        f"{text}; pack texts are printed in CI logs and terminals"))
     for name, why in _unsafe_patterns(spec, args) if validate_args else ():
         aline, acol = loaded.position(f"{pointer}/check/args/{name}")
         problems.append(PackProblem(shown, aline, acol, f"rule {rule_id}: {name} {args[name]!r}: {why}"))
@@ -338,6 +342,28 @@ def _check_rule(
     except (KeyError, TypeError, ValueError, AttributeError):
         return None, problems  # schema-invalid rule: its violations are already reported
     return (None if problems else rule), problems
+
+
+_ONE_LINE_FIELDS = ("id", "name", "title", "area", "message")
+_TEXT_FIELDS = ("rationale", "fix", "example")
+
+
+def _control_characters(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, the first control character, escaped) for pack texts that could forge output
+    lines or drive a terminal; multi-line texts may hold newlines and tabs."""
+    from .textsafe import printable
+
+    found = []
+    for field in (*_ONE_LINE_FIELDS, *_TEXT_FIELDS):
+        value = raw.get(field)
+        if not isinstance(value, str):
+            continue
+        keep = "\n\t" if field in _TEXT_FIELDS else ""
+        escaped = printable(value, keep=keep)
+        if escaped != value:
+            first = next(c for c in value if printable(c, keep=keep) != c)
+            found.append((field, printable(first)))
+    return found
 
 
 def _unsafe_patterns(spec: registry.CheckSpec, args: Mapping[str, Any]) -> list[tuple[str, str]]:
