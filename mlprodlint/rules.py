@@ -10,9 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from . import pack_snapshot
 from .checks import registry
@@ -21,6 +19,9 @@ from .errors import RulePackError
 from .findings import Severity
 from .manifest import Limits, LoadedManifest, load_manifest
 from .schema import validate
+
+if TYPE_CHECKING:  # imported when first used: built-in packs from the snapshot never need it
+    from jsonschema import Draft202012Validator
 
 UNDECLARED_TIER = 1  # an undeclared tier never relaxes the rules
 ML_TEST_SCORE = "ml-test-score"  # the controls key `ml_test_score` is an alias of
@@ -297,6 +298,10 @@ def _check_rule(
         problems.append(
             PackProblem(shown, aline, acol, f"rule {rule_id}: bad arguments for {spec.name}: {error.message}")
         )
+    for field, text in _control_characters(raw) if validate_args else ():
+        fline, fcol = loaded.position(f"{pointer}/{field}")
+        problems.append(PackProblem(shown, fline, fcol, f"rule {rule_id}: {field} contains the control character "
+                                                        f"{text}; pack texts are printed in CI logs and terminals"))
     for name, why in _unsafe_patterns(spec, args) if validate_args else ():
         aline, acol = loaded.position(f"{pointer}/check/args/{name}")
         problems.append(PackProblem(shown, aline, acol, f"rule {rule_id}: {name} {args[name]!r}: {why}"))
@@ -339,6 +344,28 @@ def _check_rule(
     return (None if problems else rule), problems
 
 
+_ONE_LINE_FIELDS = ("id", "name", "title", "area", "message")
+_TEXT_FIELDS = ("rationale", "fix", "example")
+
+
+def _control_characters(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, the first control character, escaped) for pack texts that could forge output
+    lines or drive a terminal; multi-line texts may hold newlines and tabs."""
+    from .textsafe import printable
+
+    found = []
+    for field in (*_ONE_LINE_FIELDS, *_TEXT_FIELDS):
+        value = raw.get(field)
+        if not isinstance(value, str):
+            continue
+        keep = "\n\t" if field in _TEXT_FIELDS else ""
+        escaped = printable(value, keep=keep)
+        if escaped != value:
+            first = next(c for c in value if printable(c, keep=keep) != c)
+            found.append((field, printable(first)))
+    return found
+
+
 def _unsafe_patterns(spec: registry.CheckSpec, args: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Arguments the check's schema declares as regular expressions that could backtrack
     exponentially (Python's `re` has no timeout): rejected at load, see regexsafe.py."""
@@ -368,6 +395,8 @@ def _effective(raw: Any) -> tuple[tuple[str, AppliesWhen | None], ...]:
 
 
 def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only custom packs are validated at run time
+
     # One validator per check function, not per rule: building one costs more than using it.
     # Keyed by identity: a spec's schema is a (mutable) mapping, and specs live for the process.
     found = _ARGS_VALIDATORS.get(id(spec))
@@ -377,7 +406,7 @@ def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
     return found[1]
 
 
-_ARGS_VALIDATORS: dict[int, tuple[Any, Draft202012Validator]] = {}
+_ARGS_VALIDATORS: dict[int, tuple[Any, "Draft202012Validator"]] = {}
 
 
 def pack_files(directory: Path) -> list[Path]:

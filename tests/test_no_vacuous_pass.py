@@ -63,6 +63,18 @@ def test_nothing_declared_means_no_pass(results: dict[str, dict[str, str]]) -> N
         assert results[rule_id]["status"] == "pass", rule_id
 
 
+@pytest.mark.parametrize("kind", ["Model", "Service", "Pipeline"])
+@pytest.mark.parametrize("lifecycle", ["experimental", "development", "staging", "production"])
+def test_no_pass_for_any_kind_or_lifecycle(tmp_path: Path, kind: str, lifecycle: str) -> None:
+    (tmp_path / ".git").mkdir()
+    text = MINIMAL.replace("kind: Model", f"kind: {kind}").replace("lifecycle: production", f"lifecycle: {lifecycle}")
+    result = lint_json(write(tmp_path / "mlprodlint.yaml", text), cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
+    statuses = {r["rule_id"]: (r["status"], r.get("reason", "")) for r in result.json()["results"]}
+    assert {i for i, (status, _) in statuses.items() if status == "pass"} == set(EXAMINE_THE_MANIFEST)
+    assert {i for i, (status, reason) in statuses.items() if status == "not_applicable" and not reason} == set()
+
+
 def test_every_not_applicable_says_why(results: dict[str, dict[str, str]]) -> None:
     silent = {rule_id for rule_id, r in results.items() if r["status"] == "not_applicable" and not r.get("reason")}
     assert silent == set()

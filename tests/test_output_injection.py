@@ -83,3 +83,20 @@ def test_error_messages_on_stderr_cannot_be_forged(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "svc\\n::error file=x::forged\\x1b]0;title\\x07" in result.stderr
+
+
+def test_pack_texts_with_control_characters_are_pack_errors(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "p.yaml").write_text(
+        'pack: {name: team, version: 0.1.0}\nrules:\n  - id: TEAM001\n    name: team-name\n'
+        '    title: "Name\\n::error file=x::forged"\n    area: custom\n    severity: error\n'
+        '    check: {function: present, args: {path: metadata.name}}\n    message: "m \\e]0;x\\a"\n'
+        '    rationale: "r\\nline two"\n    fix: f\n', encoding="utf-8")
+    result = run_cli(["rules", "validate", "p"], cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (1, (
+        "p/p.yaml:5:5: rule TEAM001: title contains the control character \\n; "
+        "pack texts are printed in CI logs and terminals\n"
+        "p/p.yaml:9:5: rule TEAM001: message contains the control character \\x1b; "
+        "pack texts are printed in CI logs and terminals\n"
+        "2 problem(s) in p\n"
+    ))

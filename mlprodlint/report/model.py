@@ -48,7 +48,8 @@ def scoring() -> dict[str, Any]:
         "rules": [
             f"Only evaluated rules count. Each weighs by its severity ({weight_text}). A rule that passes "
             "or is waived earns its weight; a failing or baselined rule earns nothing; a rule that is not "
-            "applicable (nothing to examine, or blocked by a failing root rule) does not count.",
+            "applicable (nothing to examine, or blocked by a failing root rule) does not count, nor does an "
+            "upcoming one (violated, but its effective_from date has not come).",
             "An area's score is earned / possible weight, as a percentage; an area with no evaluated rule "
             "shows n/a, never 100. The overall score pools all areas the same way (n/a when nothing was "
             "evaluated).",
