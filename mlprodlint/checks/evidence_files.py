@@ -8,6 +8,7 @@ from .base import CheckContext, Examined, NothingToCheck, Violation
 from .evidence_markdown import anchors, has_anchor, is_lorem, placeholder_sections, prose_words
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
 from .fieldpath import Match, is_empty, resolve
+from .. import doccache
 from ..repo_walk import is_glob
 
 def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Reference]]:
@@ -20,6 +21,10 @@ def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Ref
 
 def _blank(path: Path) -> bool:
     """True for a file with nothing but white space in its first 4 KiB (and no more after)."""
+    return doccache.fact(path, "blank", lambda: _read_blank(path))
+
+
+def _read_blank(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)

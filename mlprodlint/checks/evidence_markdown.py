@@ -307,6 +307,11 @@ class Section:
 
 
 def sections(text: str) -> list[Section]:
+    return list(_sections(text))
+
+
+@lru_cache(maxsize=256)  # a pure function of the text; several rules read the same document
+def _sections(text: str) -> tuple[Section, ...]:
     found: list[tuple[Block, list[str]]] = []
     for block in _blocks(strip_comments(text)):
         if block.kind == "heading":
@@ -326,7 +331,7 @@ def sections(text: str) -> list[Section]:
         counts[slug] = counts.get(slug, -1) + 1
         names.append(f"{slug}-{counts[slug]}" if counts[slug] else slug)
         listed.append(Section(block.text, block.line, block.level, tuple(body), tuple(names)))
-    return listed
+    return tuple(listed)
 
 
 def placeholder_sections(text: str, anchor: str = "") -> list[tuple[Section, str]]:
