@@ -10,9 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from . import pack_snapshot
 from .checks import registry
@@ -21,6 +19,9 @@ from .errors import RulePackError
 from .findings import Severity
 from .manifest import Limits, LoadedManifest, load_manifest
 from .schema import validate
+
+if TYPE_CHECKING:  # imported when first used: built-in packs from the snapshot never need it
+    from jsonschema import Draft202012Validator
 
 UNDECLARED_TIER = 1  # an undeclared tier never relaxes the rules
 ML_TEST_SCORE = "ml-test-score"  # the controls key `ml_test_score` is an alias of
@@ -394,6 +395,8 @@ def _effective(raw: Any) -> tuple[tuple[str, AppliesWhen | None], ...]:
 
 
 def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only custom packs are validated at run time
+
     # One validator per check function, not per rule: building one costs more than using it.
     # Keyed by identity: a spec's schema is a (mutable) mapping, and specs live for the process.
     found = _ARGS_VALIDATORS.get(id(spec))
@@ -403,7 +406,7 @@ def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
     return found[1]
 
 
-_ARGS_VALIDATORS: dict[int, tuple[Any, Draft202012Validator]] = {}
+_ARGS_VALIDATORS: dict[int, tuple[Any, "Draft202012Validator"]] = {}
 
 
 def pack_files(directory: Path) -> list[Path]:
