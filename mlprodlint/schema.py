@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .checks.secrets import shown
+from .redact import shown
 from .manifest import escape_pointer_token, json_type_name
 from .resources import load_schema
 
