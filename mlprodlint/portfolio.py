@@ -191,10 +191,16 @@ class ReportValidator:
         if not isinstance(item, dict):
             return (type(item).__name__, _freeze(item))
         loose = self.loose[name]
-        return tuple(
-            (key, type(value).__name__, loose[key](value) if key in loose else _freeze(value))
-            for key, value in item.items()
-        )
+        shape = []
+        for key, value in item.items():  # a loop, not a generator: this runs for every item
+            judge = loose.get(key)
+            if judge is not None:
+                shape.append((key, value.__class__, judge(value)))
+            elif value.__class__ is dict or value.__class__ is list:
+                shape.append((key, value.__class__, _freeze(value)))
+            else:
+                shape.append((key, value.__class__, value))
+        return tuple(shape)
 
 
 def _loose(schema: Any) -> Any:

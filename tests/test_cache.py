@@ -192,3 +192,7 @@ def test_a_large_git_repository_is_keyed_by_git_status_and_never_goes_stale(
     git("add", "-A")
     git("commit", "-q", "-m", "second")
     same_as_uncached()
+    git("config", "core.ignoreStat", "true")  # the repository asks git not to look: overridden
+    git("add", "-A")
+    runbook.write_text("# Runbook\n", encoding="utf-8")
+    same_as_uncached()
