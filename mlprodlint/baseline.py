@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -41,7 +42,7 @@ def key_of(finding: Finding, folder: Path) -> Key:
 
 
 def _counts(findings: Iterable[Finding], folder: Path) -> Counter[Key]:
-    return Counter(key_of(f, folder) for f in findings if not f.waived)
+    return Counter(key_of(f, folder) for f in findings if not f.waived and not f.upcoming)
 
 
 def render(result: RunResult, path: Path) -> str:
@@ -61,6 +62,26 @@ def write(result: RunResult, path: Path) -> int:
     return sum(_counts(result.findings, path.parent).values())
 
 
+MAX_DEPTH = 32  # a baseline is 3 levels deep
+_JSON_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}\n]')
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column) where JSON nesting first exceeds MAX_DEPTH; one linear pass."""
+    depth, line, line_start = 0, 1, 0
+    for token in _JSON_TOKENS.finditer(text):
+        char = token.group()
+        if char == "\n":
+            line, line_start = line + 1, token.end()
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, token.start() - line_start + 1
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
 def read(path: Path) -> Counter[Key]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -68,6 +89,9 @@ def read(path: Path) -> Counter[Key]:
         raise ConfigError("baseline file not found (create it with --write-baseline)", path) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read baseline: {error}", path) from None
+    deep = _too_deep(text)
+    if deep is not None:  # json.loads would hit the recursion limit: an internal error, exit 3
+        raise ConfigError(f"baseline is nested more than {MAX_DEPTH} levels deep", path, *deep)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -101,7 +125,7 @@ def apply(result: RunResult, path: Path) -> RunResult:
     # In report order: which of two identical findings is absorbed is stable.
     for finding in result.findings:
         key = key_of(finding, path.parent)
-        if not finding.waived and remaining[key] > 0:
+        if not finding.waived and not finding.upcoming and remaining[key] > 0:
             remaining[key] -= 1
             marked[id(finding)] = replace(finding, baselined=True)
     results = tuple(_absorbed(r, marked) for r in result.results)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ try:
         EXIT_OK,
         MlprodlintError,
         UsageError,
+        describe,
     )
     from .findings import RunResult, Severity
     from .manifest import Limits
@@ -35,13 +37,13 @@ try:
         ReportContext,
         check_destinations,
         check_not_inputs,
-        check_writable,
         parse_output_spec,
-        render_all,
-        write_report,
+        write_all,
     )
     from .report.roots import find_root
     from .rules import RuleSet
+    from .output import write_stdout
+    from .textsafe import printable
     from .cli_options import OutputOptions, RunRequest, run_options
     from .cli_platform import (
         Plan,
@@ -64,6 +66,18 @@ class LintRun:
     threshold: Severity
     targets: tuple[Path, ...]
     plan: Plan
+    today: dt.date | None = None  # the day dates were judged against (reports record it)
+    inputs: tuple[Path, ...] = ()  # every file the run read: no output may replace one
+
+
+def _inputs(request: RunRequest, result: RunResult, rule_set: RuleSet) -> tuple[Path, ...]:
+    config = request.config
+    return (
+        *(Path(m.path) for m in result.manifests),
+        *(pack.path for pack in rule_set.packs),
+        *((config.path,) if config.path is not None else ()),
+        *((request.platform.baseline,) if request.platform.baseline is not None else ()),
+    )
 
 
 def _rule_set(request: RunRequest) -> RuleSet:
@@ -72,11 +86,18 @@ def _rule_set(request: RunRequest) -> RuleSet:
     Not cached: built-in packs load from their validated snapshot (rules/_snapshot.json) in a
     few milliseconds, less than reading a cache entry would save.
     """
-    from .packs import PackRequest, load
+    from .packs import configured
 
-    config = request.config
-    packs = PackRequest(names=config.packs, folders=(*config.rules_dirs, *request.rules_dirs), builtin=config.builtin)
-    return load(packs)
+    return configured(request.config, request.rules_dirs)
+
+
+def _frameworks(names: Sequence[str], rule_set: RuleSet) -> tuple[str, ...]:
+    """Frameworks enabled for every manifest; a name no loaded pack implements is a usage error."""
+    known = sorted({rule.framework for rule in rule_set.rules if rule.framework})
+    for name in names:
+        if name not in known:
+            raise UsageError(f"--framework / frameworks: no rule pack implements {name!r} (known: {', '.join(known) or 'none'})")
+    return tuple(sorted(set(names)))
 
 
 def _lint(request: RunRequest) -> LintRun:
@@ -101,10 +122,12 @@ def _lint(request: RunRequest) -> LintRun:
         selection=the_plan.selection,
         limits=Limits(max_bytes=request.max_file_size),
         check_options=config.options,
+        frameworks=_frameworks(request.frameworks, rule_set),
     )
     cache = Cache(default_folder(config.root)) if request.perf.cache else None
     result = after_lint(request.platform, lint_many(manifests, rule_set, options, request.perf.jobs, cache))
-    return LintRun(result, rule_set, threshold, request.targets, the_plan)
+    return LintRun(result, rule_set, threshold, request.targets, the_plan, request.today,
+                   _inputs(request, result, rule_set))
 
 
 def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool = True) -> None:
@@ -125,12 +148,15 @@ def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool 
         main = OutputRequest(fmt, main_path)
     requests = [main, *(parse_output_spec(spec) for spec in out.output_formats)]
     check_destinations(requests)
-    check_not_inputs(requests, [Path(m.path) for m in run.result.manifests] + ([template] if template else []))
+    check_not_inputs(requests, [*run.inputs, *([template] if template else [])])
     provenance = None
     if any(r.fmt in NEEDS_PROVENANCE for r in requests):
         from .provenance import collect, repo_root_of
 
-        provenance = collect(repo_root_of(run.targets[0]), __version__, run.result.rule_packs, os.environ)
+        provenance = collect(
+            repo_root_of(run.targets[0]), __version__, run.result.rule_packs, os.environ,
+            run.today.isoformat() if run.today else "",
+        )
     context = ReportContext(
         tool_version=__version__,
         fail_on=run.threshold,
@@ -139,16 +165,7 @@ def _emit(run: LintRun, out: OutputOptions, default_fmt: str, auto_github: bool 
         provenance=provenance,
         source_root=find_root(run.targets[0], os.environ),
     )
-    rendered = render_all(run.result, requests, context)
-    for request, _ in rendered:
-        if request.path is not None:
-            check_writable(request.path)
-    for request, text in rendered:
-        if request.path is not None:
-            write_report(request.path, text)
-    for request, text in rendered:
-        if request.path is None:
-            click.echo(text, nl=False)
+    write_all(run.result, requests, context, write_stdout)
 
 
 # Commands other than check/report live in their own modules, imported only when invoked (or
@@ -158,6 +175,7 @@ _LAZY_COMMANDS = {
     "explain": ("cli_rules", "explain"),
     "schema": ("cli_rules", "schema"),
     "init": ("cli_init", "init"),  # mlprodlint/cli_init.py
+    "portfolio": ("cli_portfolio", "portfolio"),  # mlprodlint/cli_portfolio.py
 }
 
 
@@ -185,7 +203,7 @@ def cli() -> None:
 def check(request: RunRequest) -> None:
     """Lint the manifests under PATHS (default: the current folder)."""
     run = _lint(request)
-    if wrote_baseline(run.plan, run.result):
+    if wrote_baseline(run.plan, run.result, run.inputs):
         raise SystemExit(EXIT_OK)
     _emit(run, request.output, "text")
     below_level = level_gate_fails(run.plan, run.result, run.rule_set, run.threshold)
@@ -216,15 +234,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except MlprodlintError as error:
         click.echo(f"mlprodlint: error: {error}", err=True)
-        return error.exit_code
+        # Only 2 and 3 are errors; an error class claiming another code (a plugin's) is still one.
+        return error.exit_code if error.exit_code in (EXIT_ERROR, EXIT_INTERNAL) else EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("mlprodlint: interrupted", err=True)
         return EXIT_INTERRUPTED
-    except Exception as error:  # the last line of defence: never a traceback for users
+    except BaseException as error:  # the last line of defence (GeneratorExit too): never a traceback
         if os.environ.get("MLPRODLINT_DEBUG"):
             raise
         click.echo(
-            f"mlprodlint: internal error: {type(error).__name__}: {error}\n"
+            f"mlprodlint: internal error: {printable(describe(error))}\n"
             "This is a bug in mlprodlint; please report it (set MLPRODLINT_DEBUG=1 for the traceback).",
             err=True,
         )

@@ -48,6 +48,9 @@ class PlatformOptions:
     write_baseline: Path | None = None
     diff_rev: str | None = None
     changed_files: bool = False
+    # Staged changes (`git diff --cached`) count as changed files: pre-commit never passes a
+    # deleted file to a hook, yet deleting a manifest's model card must be caught at commit time.
+    staged: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class RunRequest:
     fail_on: Severity | None  # --fail-on; None: the profile's, then the config's
     rules_dirs: tuple[Path, ...]  # --rules-dir, after the config's
     today: dt.date
+    frameworks: tuple[str, ...]  # framework packs for every manifest: the config's, then --framework
     max_file_size: int  # --max-file-size, else the config's: applied in every mode
     output: OutputOptions
     platform: PlatformOptions
@@ -89,6 +93,7 @@ class Params(TypedDict, total=False):
     config_path: Path | None
     rules_dir: tuple[Path, ...]
     today: str | None
+    framework: tuple[str, ...]
     template: Path | None
     output_formats: tuple[str, ...]
     no_color: bool
@@ -98,6 +103,7 @@ class Params(TypedDict, total=False):
     write_baseline: Path | None
     diff_rev: str | None
     changed_files: bool
+    staged: bool
     jobs: int
     no_cache: bool
     max_file_size: int | None
@@ -120,7 +126,9 @@ _LINT = (
     click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails the run [default: error]."),
     config_option,
     rules_dir_option,
-    click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness) as of this day."),
+    click.option("--today", metavar="YYYY-MM-DD", help="Judge dates (expiry, staleness, effective_from) as of this day."),
+    click.option("--framework", multiple=True, metavar="FRAMEWORK",
+                 help="Check this framework's pack (eu-ai-act, nist-ai-rmf, iso-42001, sr-11-7, ml-test-score) for every manifest (repeatable)."),
 )
 _REPORTS = (
     click.option("--template", type=click.Path(path_type=Path, dir_okay=False),
@@ -138,6 +146,7 @@ _PLATFORM = (
     click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings in this baseline file and exit 0."),
     click.option("--diff", "diff_rev", metavar="REV", help="Lint only manifests affected by changes since git REV (plus untracked files)."),
     click.option("--changed-files", is_flag=True, help="PATHS are changed files (pre-commit's list): lint the manifests they affect."),
+    click.option("--staged", is_flag=True, help="Add git's staged changes, deletions included, to the changed files (pre-commit hook)."),
 )
 _PERF = (
     click.option("-j", "--jobs", type=int, default=0, show_default=True,
@@ -204,12 +213,13 @@ def build_platform(params: Params) -> PlatformOptions:
         baseline=params.get("baseline"),
         write_baseline=params.get("write_baseline"),
         diff_rev=params.get("diff_rev"),
-        changed_files=bool(params.get("changed_files")),
+        changed_files=bool(params.get("changed_files")) or bool(params.get("staged")),
+        staged=bool(params.get("staged")),
     )
     if options.baseline is not None and options.write_baseline is not None:
         raise UsageError("--baseline and --write-baseline exclude each other (rewrite the baseline with --write-baseline alone)")
     if options.diff_rev is not None and options.changed_files:
-        raise UsageError("--diff and --changed-files exclude each other")
+        raise UsageError("--diff excludes --changed-files and --staged")
     return options
 
 
@@ -258,6 +268,7 @@ def build_request(params: Params) -> RunRequest:
         fail_on=Severity.parse(fail_on) if fail_on else None,
         rules_dirs=params.get("rules_dir", ()),
         today=today,
+        frameworks=tuple(dict.fromkeys((*config.frameworks, *params.get("framework", ())))),
         max_file_size=build_max_file_size(max_flag, config),
         output=build_output(params, use_color),
         platform=platform,
@@ -266,6 +277,9 @@ def build_request(params: Params) -> RunRequest:
 
 
 def _use_color(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
+    if no_color or os.environ.get("NO_COLOR") or sys.stdout is None:
         return False
-    return sys.stdout.isatty()
+    try:
+        return sys.stdout.isatty()
+    except ValueError:  # a closed stream
+        return False

@@ -6,6 +6,7 @@ the selection, the manifest list, the baseline step and the level gate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import click
 from .cli_options import PlatformOptions, RunRequest
 from .config import Config
 from .engine import Selection
+from .textsafe import printable
 from .findings import RunResult, Severity
 from .manifest import Limits
 from .rules import RuleSet
@@ -52,11 +54,14 @@ def manifests(request: RunRequest) -> list[Path] | None:
     options, config = request.platform, request.config
     if options.diff_rev is None and not options.changed_files:
         return None
+    from .cache import Cache, default_folder
     from .changed import select
     from .engine import find_repo_root
 
+    cache = Cache(default_folder(config.root)) if request.perf.cache else None
     found = select(list(request.paths), options.diff_rev, config.exclude, config.root,
-                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=request.max_file_size))
+                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=request.max_file_size),
+                   staged=options.staged, cache=cache)
     if not found:
         click.echo("mlprodlint: no manifest is affected by the changed files", err=True)
     return found
@@ -70,15 +75,17 @@ def after_lint(options: PlatformOptions, result: RunResult) -> RunResult:
     return apply(result, options.baseline)
 
 
-def wrote_baseline(the_plan: Plan, result: RunResult) -> bool:
-    """--write-baseline: record the findings instead of reporting them."""
+def wrote_baseline(the_plan: Plan, result: RunResult, inputs: Sequence[Path]) -> bool:
+    """--write-baseline: record the findings instead of reporting them (never over an input)."""
     target = the_plan.options.write_baseline
     if target is None:
         return False
     from .baseline import write
+    from .report import OutputRequest, check_not_inputs
 
+    check_not_inputs([OutputRequest("baseline", target)], inputs)
     count = write(result, target)
-    click.echo(f"mlprodlint: wrote baseline {target.as_posix()} "
+    click.echo(f"mlprodlint: wrote baseline {printable(target.as_posix())} "
                f"({count} finding(s) in {len(result.manifests)} manifest(s))", err=True)
     return True
 
@@ -89,6 +96,6 @@ def level_gate_fails(the_plan: Plan, result: RunResult, rule_set: RuleSet, thres
         return False
     from .profiles import gate, gate_report
 
-    outcomes = gate(result, the_plan.require_level, the_plan.level, threshold)
+    outcomes = gate(result, the_plan.require_level, threshold)
     click.echo(gate_report(outcomes), err=True, nl=False)
     return not all(o.ok for o in outcomes)

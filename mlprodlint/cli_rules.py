@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from .cli_options import config_option, rules_dir_option
-from .config import Config, load_settings
+from .config import load_settings
+from .textsafe import printable
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .findings import ALL_AREAS
-from .rules import RuleSet
 
 SCHEMA_KINDS = {
     "manifest": "manifest.schema.json",
@@ -22,21 +21,16 @@ SCHEMA_KINDS = {
 AREAS = ALL_AREAS
 
 
-def configured_rule_set(config: Config, extra_dirs: Sequence[Path] = ()) -> RuleSet:
-    """Built-in packs, installed packs named in config, and rule folders (config, then flags)."""
-    from .packs import PackRequest, load
-
-    return load(PackRequest(names=config.packs, folders=(*config.rules_dirs, *extra_dirs), builtin=config.builtin))
-
-
 @click.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @click.option("--area", multiple=True, help="Only rules of this area (repeatable): " + ", ".join(AREAS) + ".")
 @click.option("--level", type=click.Choice(["bronze", "silver", "gold"]), help="Only rules at or below this level.")
+@click.option("--framework", metavar="FRAMEWORK",
+              help="Only rules that evidence this framework (eu-ai-act, nist-ai-rmf, iso-42001, sr-11-7, ml-test-score), with their control references.")
 @config_option
 @rules_dir_option
 @click.pass_context
-def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None,
+def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None, framework: str | None,
           config_path: Path | None, rules_dir: tuple[Path, ...]) -> None:
     """List the rules in force (built-in, configured packs, --rules-dir), or validate a pack."""
     if ctx.invoked_subcommand is not None:
@@ -46,15 +40,21 @@ def rules(ctx: click.Context, fmt: str, area: tuple[str, ...], level: str | None
     unknown = sorted(set(area) - set(AREAS))
     if unknown:
         raise UsageError(f"--area: unknown area {', '.join(unknown)} (choose from {', '.join(AREAS)})")
-    rule_set = configured_rule_set(load_settings(config_path), rules_dir)
-    chosen = filter_rules(all_rules(rule_set), area, level or "")
+    from .packs import configured
+
+    rule_set = configured(load_settings(config_path), rules_dir)
+    if framework:
+        known = sorted({name for rule in rule_set.rules for name in (rule.framework, *dict(rule.controls)) if name})
+        if framework not in known:
+            raise UsageError(f"--framework: no rule references {framework!r} (known: {', '.join(known)})")
+    chosen = filter_rules(all_rules(rule_set), area, level or "", framework or "")
     versions = pack_versions(rule_set)
     if fmt == "json":
         click.echo(rules_json(chosen, versions), nl=False)
     elif fmt == "markdown":
-        click.echo(rules_markdown(chosen, versions), nl=False)
+        _echo(rules_markdown(chosen, versions))
     else:
-        click.echo(rules_table(chosen), nl=False)
+        _echo(rules_table(chosen, framework or ""))
 
 
 @rules.command("validate")
@@ -85,12 +85,19 @@ def validate_command(folder: Path, fmt: str) -> None:
         click.echo(json.dumps(document, indent=2))
     else:
         for line in lines:
-            click.echo(line)
+            _echo(printable(line) + "\n")  # one problem, one line
         if problems:
-            click.echo(f"{len(lines)} problem(s) in {folder.as_posix()}")
+            _echo(f"{len(lines)} problem(s) in {folder.as_posix()}\n")
         else:
-            click.echo(f"{folder.as_posix()}: valid ({files} pack file(s), {len(own)} rule(s))")
+            _echo(f"{folder.as_posix()}: valid ({files} pack file(s), {len(own)} rule(s))\n")
     raise SystemExit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+def _echo(text: str) -> None:
+    """Pack texts come from the repository too: no terminal escapes (their own lines are kept)."""
+    from .output import write_stdout
+
+    write_stdout(printable(text, keep="\t\n"))
 
 
 def _inside(source: str, folder: Path) -> bool:
@@ -107,14 +114,16 @@ def explain(rule_ref: str, config_path: Path | None, rules_dir: tuple[Path, ...]
     """Print a rule's documentation: what it checks, why, example, fix, options, ML Test Score."""
     from .explain import all_rules, close_matches, explain as explain_rule, find_rule, pack_versions
 
-    rule_set = configured_rule_set(load_settings(config_path), rules_dir)
+    from .packs import configured
+
+    rule_set = configured(load_settings(config_path), rules_dir)
     known = all_rules(rule_set)
     rule = find_rule(known, rule_ref)
     if rule is None:
         matches = close_matches(known, rule_ref)
         hint = f"; did you mean {', '.join(matches)}?" if matches else "; `mlprodlint rules` lists them"
         raise UsageError(f"unknown rule {rule_ref!r}{hint}")
-    click.echo(explain_rule(rule, pack_versions(rule_set)), nl=False)
+    _echo(explain_rule(rule, pack_versions(rule_set)))
 
 
 @click.command()

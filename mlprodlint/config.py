@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .findings import Severity
 from .git import repo_root
 from .schema import validate
@@ -33,10 +33,16 @@ class Config:
     builtin: bool = True  # load the built-in packs even when no pack extends them
     profile: str = ""  # default profile (--profile overrides)
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    frameworks: tuple[str, ...] = ()  # framework packs enabled for every manifest
+    lines: Mapping[str, int] = field(default_factory=dict)  # line of each top-level key, if known
 
     @property
     def root(self) -> Path:
         return self.path.parent if self.path is not None else Path.cwd()
+
+    def error(self, key: str, message: str) -> ConfigError:
+        """An error about one of this configuration's settings, at its file and line."""
+        return ConfigError(f"{key}: {message}", self.path, self.lines.get(key))
 
 
 def find_config(start: Path) -> Path | None:
@@ -57,18 +63,31 @@ def find_config(start: Path) -> Path | None:
 
 def load_settings(config_path: Path | None) -> Config:
     """The configuration a command runs with: the file named by --config, else the nearest one."""
+    try:
+        cwd = Path.cwd()
+    except FileNotFoundError:
+        raise UsageError("the working directory no longer exists; run mlprodlint from a folder that does") from None
     if config_path is not None:
         return load_config(config_path)
-    found = find_config(Path.cwd())
+    found = find_config(cwd)
     return load_config(found) if found is not None else Config()
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    """Found by parsing, in every TOML spelling (`[ tool.mlprodlint ]`, `[tool."mlprodlint"]`,
+    dotted keys under `[tool]`, an inline table). A pyproject.toml that does not parse but
+    mentions mlprodlint is taken: load_config then reports the TOML error with its line, rather
+    than the run silently going on without its configuration."""
     try:
         text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return re.search(r"^\s*\[tool\.mlprodlint[\].]", text, re.MULTILINE) is not None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return "mlprodlint" in text
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "mlprodlint" in tool
 
 
 def load_config(path: Path) -> Config:
@@ -88,14 +107,14 @@ def load_config(path: Path) -> Config:
             line = max(1, len(text.splitlines()))
         raise ConfigError(f"invalid TOML: {_strip_position(str(error))}", path, line, column) from None
     is_pyproject = path.name == PYPROJECT
+    prefix = ["tool", "mlprodlint"] if is_pyproject else []
     if is_pyproject:
-        table = document.get("tool", {}).get("mlprodlint", {})
-        prefix = "tool.mlprodlint"
+        tool = document.get("tool", {})
+        table = tool.get("mlprodlint", {}) if isinstance(tool, dict) else None
     else:
         table = document
-        prefix = ""
     if not isinstance(table, dict):
-        raise ConfigError("[tool.mlprodlint] must be a table", path)
+        raise ConfigError("[tool.mlprodlint] must be a table", path, _line_of_key(text, prefix[:1], prefix[1:]))
     violations = validate(table, "config.schema.json")
     if violations:
         first = violations[0]
@@ -103,7 +122,17 @@ def load_config(path: Path) -> Config:
         line = _line_of_key(text, prefix, keys)
         more = f" (and {len(violations) - 1} more problem(s))" if len(violations) > 1 else ""
         raise ConfigError(f"{first.message}{more}", path, line)
+    lines = {key: line for key in table if (line := _line_of_key(text, prefix, [key])) is not None}
+    for folder in table.get("rules_dirs", ()):
+        found = path.parent / folder
+        if not found.exists():
+            raise ConfigError(f"rules_dirs: rule folder {folder!r} does not exist (relative to {path.name})",
+                              path, lines.get("rules_dirs"))
+        if found.is_dir() and not any(found.glob("*.yaml")) and not any(found.glob("*.yml")):
+            raise ConfigError(f"rules_dirs: rule folder {folder!r} holds no .yaml rule pack",
+                              path, lines.get("rules_dirs"))
     return Config(
+        lines=lines,
         path=path,
         select=tuple(table.get("select", ())),
         ignore=tuple(table.get("ignore", ())),
@@ -117,6 +146,7 @@ def load_config(path: Path) -> Config:
         builtin=table.get("builtin", True),
         profile=table.get("profile", ""),
         profiles={name: dict(spec) for name, spec in table.get("profiles", {}).items()},
+        frameworks=tuple(table.get("frameworks", ())),
     )
 
 
@@ -129,26 +159,50 @@ def _strip_position(message: str) -> str:
     return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
 
 
-def _line_of_key(text: str, prefix: str, keys: list[str]) -> int | None:
-    """Best-effort line of a key inside the config table (tomllib keeps no positions)."""
-    if not keys:
-        return None
-    lines = text.splitlines()
-    in_table = not prefix
-    table_name = prefix
-    for number, raw in enumerate(lines, start=1):
+_KEY_PART = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*""")
+
+
+def _dotted(text: str) -> list[str] | None:
+    """The parts of a TOML key (`a . "b" . c`), or None when `text` is not one."""
+    parts: list[str] = []
+    position = 0
+    while True:
+        match = _KEY_PART.match(text, position)
+        if match is None:
+            return None
+        parts.append(next(group for group in match.groups() if group is not None))
+        position = match.end()
+        if position == len(text):
+            return parts
+        if text[position] != ".":
+            return None
+        position += 1
+
+
+def _line_of_key(text: str, prefix: list[str], keys: list[str]) -> int | None:
+    """Best-effort line of a key inside the config table (tomllib keeps no positions): the line
+    that defines the key itself, else the deepest table or key that contains it. Table headers
+    and dotted keys are read in any spelling."""
+    target = [*prefix, *keys]
+    table: list[str] = []
+    best: tuple[int, int | None] = (-1, None)
+    for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
-        header = re.match(r"^\[([^\[\]]+)\]$", stripped)
-        if header:
-            name = header.group(1).strip()
-            in_table = name == prefix or name.startswith(prefix + ".") if prefix else True
-            table_name = name
-            if in_table and name == ".".join(filter(None, [prefix, *keys])):
-                return number
+        if stripped.startswith("["):
+            inner = stripped[2:] if stripped.startswith("[[") else stripped[1:]
+            parsed = _dotted(inner.split("]", 1)[0])
+            if parsed is None:
+                continue
+            table = full = parsed
+        elif "=" in raw:
+            parsed = _dotted(raw.split("=", 1)[0])
+            if parsed is None:
+                continue
+            full = [*table, *parsed]
+        else:
             continue
-        if in_table:
-            nested = table_name[len(prefix):].lstrip(".") if prefix else table_name
-            target = keys[-1] if nested and nested == ".".join(keys[:-1]) else keys[0]
-            if re.match(rf"^\s*\"?{re.escape(target)}\"?\s*=", raw):
-                return number
-    return None
+        if full == target:
+            return number
+        if len(full) > best[0] and full == target[: len(full)] and len(full) >= len(prefix):
+            best = (len(full), number)
+    return best[1] if keys or prefix else None

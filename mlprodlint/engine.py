@@ -8,9 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .checks.base import CheckContext, NothingToCheck, Violation
-from .checks.registry import lookup
-from .checks.secrets import redact
+from .checks.base import CheckContext, Examined, NothingToCheck, Violation
+from .checks.registry import BUILTIN_CHECKS, describe_plugin, lookup
 from .core_rules import (
     CORE_RULES,
     LIMIT_EXCEEDED,
@@ -22,10 +21,12 @@ from .core_rules import (
     WAIVER_UNKNOWN_RULE,
     WAIVER_UNUSED,
 )
-from .errors import MlprodlintError
-from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
+from .errors import MlprodlintError, PluginError, describe
+from .facts import collect as collect_facts
+from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status, WaiverNote
 from .git import root_or_self
 from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
+from .redact import redact
 from .repo_facts import RepoFactsCache
 from .rules import Rule, RuleSet
 from .schema import validate
@@ -54,7 +55,7 @@ class Selection:
         return not any(rule_id.startswith(prefix) for prefix in self.ignore)
 
     def severity_of(self, rule: Rule) -> Severity:
-        if rule.id in NEVER_IGNORED:
+        if rule.id in NEVER_IGNORED or rule.enforced:
             return rule.severity
         return self.severity.get(rule.id, rule.severity)
 
@@ -66,6 +67,17 @@ class EngineOptions:
     limits: Limits = Limits()
     check_options: Mapping[str, Any] = field(default_factory=dict)
     base_dir: Path | None = None  # paths in reports are relative to this (default: cwd)
+    # Framework packs enabled for every manifest (config `frameworks`, --framework), on top of
+    # those a manifest lists in compliance.frameworks.
+    frameworks: tuple[str, ...] = ()
+
+
+def active_frameworks(manifest: Mapping[str, Any], enabled: Sequence[str]) -> frozenset[str]:
+    """The frameworks whose packs run for this manifest: its compliance.frameworks plus `enabled`."""
+    compliance = manifest.get("compliance")
+    listed = compliance.get("frameworks") if isinstance(compliance, dict) else None
+    named = [item for item in listed if isinstance(item, str)] if isinstance(listed, list) else []
+    return frozenset((*named, *enabled))
 
 
 def find_repo_root(start: Path) -> Path:
@@ -73,7 +85,7 @@ def find_repo_root(start: Path) -> Path:
     return root_or_self(start)
 
 
-def _summary(loaded: LoadedManifest) -> ManifestSummary:
+def _summary(loaded: LoadedManifest, enabled: Sequence[str] = ()) -> ManifestSummary:
     data = loaded.data or {}
     metadata = _section(data, "metadata")
     ownership = _section(data, "ownership")
@@ -89,6 +101,8 @@ def _summary(loaded: LoadedManifest) -> ManifestSummary:
         description=_text(metadata.get("description")),
         contact=_text(ownership.get("contact")),
         repository=_text(metadata.get("repository")),
+        frameworks=tuple(sorted(active_frameworks(data, enabled))),
+        facts=collect_facts(data),
     )
 
 
@@ -110,6 +124,7 @@ class _Outcome:
     findings: tuple[Finding, ...] = ()
     reason: str = ""  # why it is not applicable
     blocked: bool = False  # not applicable because a rule in its `blocked_by` failed
+    examined: str = ""  # what a passing (or failing) check compared, when it says
 
 
 class _ManifestRun:
@@ -147,7 +162,9 @@ class _ManifestRun:
             )
         return self.at_pointer(rule, violation.detail, violation.pointer)
 
-    def record(self, rule: Rule, status: Status, findings: Sequence[Finding] = (), reason: str = "", **waiver: str) -> None:
+    def record(
+        self, rule: Rule, status: Status, findings: Sequence[Finding] = (), reason: str = "", examined: str = ""
+    ) -> None:
         self.results.append(
             RuleResult(
                 path=self.loaded.display_path,
@@ -159,7 +176,7 @@ class _ManifestRun:
                 findings=tuple(findings),
                 level=rule.level,
                 reason=reason,
-                **waiver,
+                examined=examined,
             )
         )
 
@@ -185,7 +202,13 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
         options=options.check_options,
         repo_facts=repo_facts,
     )
-    pack_rules = [rule for rule in rule_set.rules if options.selection.includes(rule.id)]
+    # A framework pack's rules exist for a manifest only when a framework they cite is active:
+    # a service outside a regulation's scope gets no results (not even not_applicable) from it.
+    frameworks = active_frameworks(loaded.data, options.frameworks)
+    pack_rules = [
+        rule for rule in rule_set.rules
+        if options.selection.includes(rule.id) and (not rule.framework or rule.activated_by() & frameworks)
+    ]
     outcomes = _evaluate(run, pack_rules, context)
     _record_with_waivers(run, rule_set, pack_rules, outcomes)
     return run.results
@@ -205,10 +228,17 @@ def _evaluate(run: _ManifestRun, rules: Sequence[Rule], context: CheckContext) -
     by_id = {rule.id: rule for rule in rules}
     outcomes: dict[str, _Outcome] = {}
 
+    def blocks(rule_id: str) -> bool:
+        # An unselected blocker blocks nothing; a failing one blocks even when waived (the root
+        # cause is known and accepted: its consequences are still moot).
+        if rule_id not in by_id:
+            return False
+        outcome = outcome_of(by_id[rule_id])
+        return outcome.status is Status.FAIL or outcome.blocked
+
     def outcome_of(rule: Rule) -> _Outcome:
         if rule.id not in outcomes:
-            blockers = (outcome_of(by_id[b]) for b in rule.blocked_by if b in by_id)
-            blocker = next((b for b, o in zip(rule.blocked_by, blockers) if o.status is Status.FAIL or o.blocked), None)
+            blocker = next((b for b in rule.blocked_by if blocks(b)), None)
             outcomes[rule.id] = _evaluate_rule(run, rule, context, blocker)
         return outcomes[rule.id]
 
@@ -224,10 +254,12 @@ def _evaluate_rule(run: _ManifestRun, rule: Rule, context: CheckContext, blocker
         return _Outcome(Status.NOT_APPLICABLE, reason=f"blocked by {blocker}", blocked=True)
     outcome = _run_check(rule, context, run.loaded)
     violations = [item for item in outcome if isinstance(item, Violation)]
-    if not violations and outcome:  # only NothingToCheck: the rule examined nothing
-        return _Outcome(Status.NOT_APPLICABLE, reason=redact(outcome[0].reason))
+    examined = "; ".join(dict.fromkeys(redact(item.what) for item in outcome if isinstance(item, Examined)))
+    nothing = [item for item in outcome if isinstance(item, NothingToCheck)]
+    if not violations and not examined and nothing:  # the rule examined nothing
+        return _Outcome(Status.NOT_APPLICABLE, reason=redact(nothing[0].reason))
     findings = tuple(run.from_violation(rule, v) for v in violations)
-    return _Outcome(Status.FAIL if findings else Status.PASS, findings)
+    return _Outcome(Status.FAIL if findings else Status.PASS, findings, examined=examined)
 
 
 def _record_with_waivers(run: _ManifestRun, rule_set: RuleSet, rules: Sequence[Rule], outcomes: Mapping[str, _Outcome]) -> None:
@@ -240,38 +272,50 @@ def _record_with_waivers(run: _ManifestRun, rule_set: RuleSet, rules: Sequence[R
     }
     # Only pack rules can be waived: the engine's own rules (an unreadable or invalid manifest,
     # the waiver bookkeeping itself) guard the waiver mechanism and are never suppressed.
-    resolution = resolve(declared, run.options.today, {r.id for r in rule_set.rules}, {r.id for r in CORE_RULES}, moot)
+    enforced = {r.id for r in rule_set.rules if r.enforced}
+    resolution = resolve(declared, run.options.today, {r.id for r in rule_set.rules} - enforced,
+                         {r.id for r in CORE_RULES}, moot, enforced)
     for rule in rules:
         outcome = outcomes[rule.id]
         waiver = resolution.active.get(rule.id)
         if outcome.findings and waiver is not None:
-            fields = {  # reports show these verbatim: never echo a pasted credential
-                "waiver_reason": redact(waiver.reason),
-                "waiver_approved_by": redact(waiver.approved_by),
-                "waiver_expires": waiver.expires_text,
-            }
-            run.record(rule, Status.WAIVED, [replace(f, waived=True, **fields) for f in outcome.findings], **fields)
+            # Reports show these verbatim: never echo a pasted credential.
+            note = WaiverNote(redact(waiver.reason), redact(waiver.approved_by), waiver.expires_text)
+            run.record(rule, Status.WAIVED, [replace(f, waiver=note) for f in outcome.findings])
+        elif outcome.findings and (day := rule.effective_date(run.loaded.data)) is not None and run.options.today < day:
+            # The obligation is not in force yet: reported as upcoming, never failing the run.
+            upcoming = [
+                replace(f, upcoming=day.isoformat(), message=f"{f.message} (fails from {day.isoformat()})")
+                for f in outcome.findings
+            ]
+            run.record(rule, Status.UPCOMING, upcoming)
         else:
-            run.record(rule, outcome.status, outcome.findings, outcome.reason)
+            run.record(rule, outcome.status, outcome.findings, outcome.reason, outcome.examined)
     for rule in (WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED):
         if run.options.selection.includes(rule.id):
             found = [run.at_pointer(rule, p.detail, p.waiver.pointer) for p in resolution.problems if p.rule_id == rule.id]
             run.record_found(rule, found, "" if declared else "no waivers declared")
 
 
-def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> list[Violation | NothingToCheck]:
+def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> list[Violation | NothingToCheck | Examined]:
     spec = lookup(rule.check)
     if spec is None:  # the loader resolves every function; this only guards plugin removal
         raise CheckCrashed(f"rule {rule.id}: check function {rule.check!r} is not registered")
     try:
         violations = list(spec.function(context, **rule.args))
         for item in violations:  # plugins are typed by convention only; check the contract here
-            if not isinstance(item, (Violation, NothingToCheck)):
-                raise TypeError(f"returned {type(item).__name__}, not a Violation or NothingToCheck")
+            if not isinstance(item, (Violation, NothingToCheck, Examined)):
+                raise TypeError(f"returned {type(item).__name__}, not a Violation, NothingToCheck or Examined")
         return violations
-    except MlprodlintError:
+    except KeyboardInterrupt:  # a real Ctrl-C: exit 130
         raise
-    except Exception as error:  # a bug in a check must name the rule, not dump a traceback
+    except BaseException as error:  # SystemExit from a plugin must never end the run with 0
+        if isinstance(error, MlprodlintError) and rule.check in BUILTIN_CHECKS:
+            raise
+        if rule.check not in BUILTIN_CHECKS:  # whatever it raised, even one of our errors
+            raise PluginError(
+                f"{describe_plugin(rule.check)} raised {describe(error)} in rule {rule.id} on {loaded.display_path}"
+            ) from None
         raise CheckCrashed(
             f"check {rule.check!r} of rule {rule.id} crashed on {loaded.display_path}: "
             f"{type(error).__name__}: {error}"
@@ -282,7 +326,7 @@ def lint_one(path: Path, rule_set: RuleSet, options: EngineOptions, repo_facts: 
     """Load and lint one manifest (the unit that parallel.py spreads over processes and caches)."""
     repo_root = find_repo_root(path.parent)
     loaded = load_manifest(path, display_path_for(path, options.base_dir), options.limits, repo_root)
-    return _summary(loaded), lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
+    return _summary(loaded, options.frameworks), lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
 
 
 def merge_results(outcomes: Iterable[tuple[ManifestSummary, Sequence[RuleResult]]], rule_set: RuleSet) -> RunResult:

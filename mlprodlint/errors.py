@@ -26,9 +26,11 @@ class MlprodlintError(Exception):
         path: str | Path | None = None,
         line: int | None = None,
         column: int | None = None,
+        details: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details  # further lines (e.g. one per problem), each shown escaped
         self.path = str(path) if path is not None else None
         self.line = line
         self.column = column
@@ -44,8 +46,11 @@ class MlprodlintError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
+        from .textsafe import printable  # paths and values quoted in a message stay on one line
+
         where = self.location()
-        return f"{where}: {self.message}" if where else self.message
+        head = printable(f"{where}: {self.message}" if where else self.message)
+        return head + "".join(f"\n  {printable(detail)}" for detail in self.details)
 
 
 class UsageError(MlprodlintError):
@@ -70,3 +75,16 @@ class TemplateError(MlprodlintError):
 
 class OutputError(MlprodlintError):
     """A report cannot be written."""
+
+
+class PluginError(MlprodlintError):
+    """Third-party code (a check plugin or an installed pack) raised: named, exit 2, never exit 0."""
+
+
+def describe(error: BaseException) -> str:
+    """`Type: message` of an exception raised by code we do not control (its __str__ may raise too)."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - a hostile __str__ must not replace the real error
+        text = "<unprintable>"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

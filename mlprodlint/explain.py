@@ -69,6 +69,8 @@ def explain(rule: Rule, versions: Mapping[str, str]) -> str:
     facts = [f"Pack: {pack}", f"Area: {rule.area}", f"Severity: {rule.severity.label}", f"Level: {rule.level}"]
     if rule.since:
         facts.append(f"Since: {rule.since}")
+    if rule.enforced:
+        facts.append("Enforced: its severity cannot be overridden and it cannot be waived")
     out = [f"# {rule.id} ({rule.name})", "", rule.title + ".", "", " · ".join(facts), ""]
     out += ["## What it does", "", f"{rule.title}. A finding reads: \"{rule.message}\"", ""]
     out += ["## Why is this bad?", "", rule.rationale, ""]
@@ -87,6 +89,26 @@ def explain(rule: Rule, versions: Mapping[str, str]) -> str:
         out += [f"Check function: `{rule.check}`" + (f" ({description})" if description else ""), ""]
         out += [f"- `{name}`: `{_yaml_value(value)}`" for name, value in sorted(rule.args.items())]
         out += [""] if rule.args else []
+    if rule.framework:
+        out += ["## Framework pack", "",
+                f"Part of the {rule.framework} pack: it runs for a manifest that lists "
+                + " or ".join(f"`{name}`" for name in sorted(rule.activated_by()))
+                + " in `compliance.frameworks`, or with `--framework` / `frameworks = [...]` in the configuration.", ""]
+    if rule.effective_from:
+        out += ["## Effective from", "",
+                f"{rule.describe_effective()}. Before that day a violation is reported as upcoming "
+                "(\"fails from ...\") and does not fail the run.", ""]
+    other = [(name, ids) for name, ids in rule.controls if name != "ml-test-score"]
+    if other:
+        from .frameworks import framework
+
+        out += ["## Controls", ""]
+        for name, ids in other:
+            known = framework(name)
+            out += [f"- {known.title}: " + "; ".join(
+                f"{ref} ({known.title_of(ref)})" if known.title_of(ref) else ref for ref in ids
+            )]
+        out.append("")
     out += ["## ML Test Score", ""]
     if rule.ml_test_score:
         titles = _ml_test_score_titles()
@@ -99,18 +121,30 @@ def explain(rule: Rule, versions: Mapping[str, str]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def filter_rules(rules: Iterable[Rule], areas: Sequence[str] = (), level: str = "") -> list[Rule]:
+def filter_rules(rules: Iterable[Rule], areas: Sequence[str] = (), level: str = "", framework: str = "") -> list[Rule]:
+    """Rules of these areas, at or below a level, and (with `framework`) citing that framework's
+    controls or belonging to its pack."""
     from .readiness import level_rank
 
     chosen = [r for r in rules if not areas or r.area in areas]
+    if framework:
+        chosen = [r for r in chosen if r.framework == framework or r.controls_for(framework)]
     if level:
         chosen = [r for r in chosen if level_rank(r.level) <= level_rank(level)]
     return chosen
 
 
-def rules_table(rules: Sequence[Rule]) -> str:
-    header = ("ID", "NAME", "AREA", "SEVERITY", "LEVEL", "PACK", "TITLE")
-    rows = [header] + [(r.id, r.name, r.area, r.severity.label, r.level, r.pack, r.title) for r in rules]
+def rules_table(rules: Sequence[Rule], framework: str = "") -> str:
+    """The rule listing; with `framework`, a CONTROLS column shows the rule's references to it."""
+    if framework:
+        header = ("ID", "SEVERITY", "LEVEL", "FROM", "CONTROLS", "TITLE")
+        rows = [header] + [
+            (r.id, r.severity.label, r.level, r.describe_effective() or "-", ", ".join(r.controls_for(framework)) or "-", r.title)
+            for r in rules
+        ]
+    else:
+        header = ("ID", "NAME", "AREA", "SEVERITY", "LEVEL", "PACK", "TITLE")
+        rows = [header] + [(r.id, r.name, r.area, r.severity.label, r.level, r.pack, r.title) for r in rules]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]) for row in rows]
     return "\n".join(lines) + f"\n\n{len(rules)} rule(s)\n"
@@ -135,6 +169,9 @@ def rule_data(rule: Rule, versions: Mapping[str, str]) -> dict[str, Any]:
         "fix": rule.fix,
         "example": rule.example,
         "ml_test_score": list(rule.ml_test_score),
+        "controls": {name: list(ids) for name, ids in rule.controls},
+        "framework": rule.framework,
+        "effective_from": rule.describe_effective(),
         "references": list(rule.references),
         "since": rule.since,
     }

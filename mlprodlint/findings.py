@@ -49,6 +49,18 @@ class Status(str, enum.Enum):
     WAIVED = "waived"
     BASELINED = "baselined"
     NOT_APPLICABLE = "not_applicable"
+    # Violated, but the obligation applies only from a later day (rule effective_from): reported,
+    # never failing the run, never counted against verdict, level or score.
+    UPCOMING = "upcoming"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class WaiverNote:
+    """The active waiver that suppresses a finding, as reports show it."""
+
+    reason: str
+    approved_by: str
+    expires: str  # as written in the manifest (YYYY-MM-DD)
 
 
 # slots: a run over a monorepo keeps ~90 results per manifest until the report is rendered.
@@ -66,12 +78,16 @@ class Finding:
     message: str
     fix: str
     pointer: str = ""
-    waived: bool = False
-    waiver_reason: str = ""
-    waiver_approved_by: str = ""
-    waiver_expires: str = ""
+    # The active waiver suppressing this finding. Not compared: None and a note do not order.
+    waiver: WaiverNote | None = field(default=None, compare=False)
     # In the --baseline file: known debt, not reported and not failing the run.
     baselined: bool = False
+    # ISO date from which this finding fails the run ("" for findings in force today).
+    upcoming: str = ""
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule_id, self.message)
@@ -93,9 +109,14 @@ class RuleResult:
     level: str = "bronze"  # the rule's readiness level (after pack overrides)
     # Why a rule is not_applicable ("no DPIA declared", "blocked by ALR001"); empty otherwise.
     reason: str = ""
-    waiver_reason: str = ""
-    waiver_approved_by: str = ""
-    waiver_expires: str = ""
+    # What the check compared, when it says ("services/fraud/catalog-info.yaml:14, Resource
+    # fraud-gbm"), so that a pass shows what it rests on; empty otherwise.
+    examined: str = ""
+
+    @property
+    def waiver(self) -> WaiverNote | None:
+        """The waiver of a `waived` result (kept once, on its findings)."""
+        return self.findings[0].waiver if self.status is Status.WAIVED and self.findings else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +134,11 @@ class ManifestSummary:
     description: str = ""
     contact: str = ""
     repository: str = ""
+    # Frameworks active for this manifest (its compliance.frameworks plus those enabled for every
+    # manifest), sorted: the report's evidence matrices are drawn for these.
+    frameworks: tuple[str, ...] = ()
+    # (dotted path, value as one line) for documentation skeletons (facts.py; annex-iv format).
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,16 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .errors import RulePackError
+from .errors import PluginError, RulePackError, describe
 from .resources import builtin_rules_dir
-from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, pack_error_text, read_source
+from .rules import PackProblem, PackSource, RuleSet, assemble, missing_extends, pack_error, read_source
 from .rules import problems_text as problems_text  # re-exported: cli_rules lists problems with it
 
 if TYPE_CHECKING:
+    from .config import Config
     from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "mlprodlint.rule_packs"
@@ -68,11 +70,32 @@ def folder_of(entry: "EntryPoint") -> Path:
                 path = Path(spec.origin).parent
             else:
                 raise ModuleNotFoundError(f"module {module!r} has no folder")
-    except Exception as error:  # third-party code: any failure names the plugin
-        raise RulePackError(f"{_describe(entry)} failed to load: {type(error).__name__}: {error}") from None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # third-party code, SystemExit included: any failure names the plugin
+        raise PluginError(f"{_describe(entry)} failed to load: {describe(error)}") from None
     if not path.exists():
         raise RulePackError(f"{_describe(entry)} names {path.as_posix()}, which does not exist")
     return path
+
+
+class UnknownPack(RulePackError):
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+def configured(config: "Config", extra_dirs: Sequence[Path] = ()) -> RuleSet:
+    """The rule set a configuration asks for: built-in packs, installed packs named in `packs`,
+    then rule folders (the config's, then `extra_dirs` from --rules-dir). A pack the config
+    names that is not installed is reported at the config's file and line."""
+    request = PackRequest(names=config.packs, folders=(*config.rules_dirs, *extra_dirs), builtin=config.builtin)
+    try:
+        return load(request)
+    except UnknownPack as error:
+        if error.name in config.packs and config.path is not None:
+            raise config.error("packs", error.message) from None
+        raise
 
 
 def locate(name: str) -> Path:
@@ -82,7 +105,7 @@ def locate(name: str) -> Path:
     entry = installed().get(name)
     if entry is None:
         known = ", ".join(sorted({BUILTIN, *installed()}))
-        raise RulePackError(f"unknown rule pack {name!r}: not installed (known: {known})")
+        raise UnknownPack(f"unknown rule pack {name!r}: not installed (known: {known})", name)
     return folder_of(entry)
 
 
@@ -135,7 +158,7 @@ def load(request: PackRequest) -> RuleSet:
         rule_set, problems = assemble(sources)
         if not problems:
             return rule_set
-    raise RulePackError(pack_error_text(problems))
+    raise pack_error(problems)
 
 
 def validate_folder(folder: Path) -> tuple[RuleSet | None, list[PackProblem], int]:

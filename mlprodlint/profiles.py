@@ -18,6 +18,7 @@ from .errors import UsageError
 from .findings import RunResult, Severity
 from .readiness import LEVELS, level_rank
 from .rules import RuleSet
+from .textsafe import printable
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,9 @@ class LevelOutcome:
         return level_rank(self.reached) >= level_rank(self.required)
 
 
-def gate(result: RunResult, required: str, ran_up_to: str, fail_on: Severity) -> list[LevelOutcome]:
-    """The level each manifest reached (capped at the highest level that ran) against `required`."""
-    outcomes = []
-    for readiness in result.summary(fail_on).readiness:
-        reached = readiness.level
-        if ran_up_to and level_rank(reached) > level_rank(ran_up_to):
-            reached = ran_up_to  # rules above the profile's level did not run: no claim beyond it
-        outcomes.append(LevelOutcome(readiness.path, reached, required))
-    return outcomes
+def gate(result: RunResult, required: str, fail_on: Severity) -> list[LevelOutcome]:
+    """The level each manifest reached (readiness never claims beyond the rules that ran)."""
+    return [LevelOutcome(r.path, r.level, required) for r in result.summary(fail_on).readiness]
 
 
 def gate_report(outcomes: Sequence[LevelOutcome]) -> str:
@@ -113,5 +108,5 @@ def gate_report(outcomes: Sequence[LevelOutcome]) -> str:
     for outcome in outcomes:
         reached = outcome.reached or "no level"
         verdict = "ok" if outcome.ok else f"below {outcome.required}"
-        lines.append(f"  {outcome.path}: reached {reached} ({verdict})")
+        lines.append(f"  {printable(outcome.path)}: reached {reached} ({verdict})")
     return "\n".join(lines) + "\n"

@@ -34,6 +34,8 @@ class Provenance:
     revision: GitRevision | None
     hostname: str
     reproducible: bool  # SOURCE_DATE_EPOCH was set
+    repository: str = ""  # where the linted code lives (repository_name); "" when unknown
+    judged_on: str = ""  # the day dates were judged against (--today), YYYY-MM-DD
 
     @property
     def generated_at_text(self) -> str:
@@ -66,13 +68,56 @@ def git_revision(root: Path) -> GitRevision | None:
     return GitRevision(commit, date)
 
 
+def _without_credentials(url: str) -> str:
+    """A remote URL without user, password or token (`https://x-access-token:T@host/r` leaks T)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    text = url.strip()
+    if "://" in text:
+        try:
+            parts = urlsplit(text)
+            host = parts.hostname or ""
+            netloc = host + (f":{parts.port}" if parts.port else "")
+            text = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        except ValueError:
+            return ""
+    elif "@" in text.split(":", 1)[0]:  # scp-like user@host:path
+        text = text.split("@", 1)[1]
+    return text.removesuffix(".git").rstrip("/")
+
+
+def repository_name(root: Path, environ: Mapping[str, str]) -> str:
+    """Which repository was linted: MLPRODLINT_REPOSITORY, the CI's own name for it
+    (GITHUB_SERVER_URL/GITHUB_REPOSITORY, CI_PROJECT_URL), else git's `remote.origin.url`
+    without credentials, else ""."""
+    explicit = environ.get("MLPRODLINT_REPOSITORY", "").strip()
+    if explicit:
+        return _without_credentials(explicit)
+    if environ.get("GITHUB_REPOSITORY", "").strip():
+        server = environ.get("GITHUB_SERVER_URL", "https://github.com").strip().rstrip("/")
+        return _without_credentials(f"{server}/{environ['GITHUB_REPOSITORY'].strip()}")
+    if environ.get("CI_PROJECT_URL", "").strip():
+        return _without_credentials(environ["CI_PROJECT_URL"])
+    if git.repo_root(root) != Path(os.path.abspath(root)):
+        return ""
+    try:
+        output = git.run(root, ["config", "--get", "remote.origin.url"])
+    except git.GitError:
+        return ""
+    return _without_credentials(output.decode("utf-8", errors="replace"))
+
+
 def collect(
-    root: Path, tool_version: str, rule_packs: tuple[tuple[str, str], ...], environ: Mapping[str, str]
+    root: Path, tool_version: str, rule_packs: tuple[tuple[str, str], ...], environ: Mapping[str, str],
+    judged_on: str = "",
 ) -> Provenance:
     generated_at, reproducible = generation_time(environ)
     # A reproducible report must not depend on the machine it was built on.
     hostname = "localhost" if reproducible else (socket.gethostname() or "localhost")
-    return Provenance(tool_version, rule_packs, generated_at, git_revision(root), hostname, reproducible)
+    return Provenance(
+        tool_version, rule_packs, generated_at, git_revision(root), hostname, reproducible,
+        repository_name(root, environ), judged_on,
+    )
 
 
 def repo_root_of(target: Path) -> Path:

@@ -9,9 +9,11 @@ Scoring (documented in README, shown in reports):
   when no bronze or silver rule fails, gold when no rule fails at all. Waived rules do not block a
   level (the waiver is the accepted, justified exception); baselined rules do (a baseline hides
   known debt from the CI gate, never from readiness). No level when no rule of a scored area was
-  evaluated: nothing was examined, so nothing is claimed.
+  evaluated, and none above the highest level of the rules that ran (a bronze profile reaches at
+  most bronze): nothing is claimed that was not examined.
 - Verdict: "not ready" when an active finding fails the run (at or above --fail-on) or the
-  manifest does not parse; "ready with baseline" when it passes only because the baseline absorbs
+  manifest does not parse; "not assessed" when no rule of a scored area was evaluated (nothing
+  was examined, so readiness is not claimed); "ready with baseline" when it passes only because the baseline absorbs
   findings; "ready with waivers" when it passes thanks to active waivers; otherwise "ready".
 """
 
@@ -29,8 +31,9 @@ WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 READY = "ready"
 READY_WITH_WAIVERS = "ready with waivers"
 READY_WITH_BASELINE = "ready with baseline"
+NOT_ASSESSED = "not assessed"
 NOT_READY = "not ready"
-VERDICTS = (NOT_READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, READY)  # worst first
+VERDICTS = (NOT_READY, NOT_ASSESSED, READY_WITH_BASELINE, READY_WITH_WAIVERS, READY)  # worst first
 # A failed rule the team accepted still failed: it earns nothing (waived ones excepted, below).
 _FAILED = (Status.FAIL, Status.BASELINED)
 
@@ -84,6 +87,9 @@ def _area_score(area: str, results: Sequence[RuleResult]) -> AreaScore:
         counts[result.status] += 1
         if result.status is Status.NOT_APPLICABLE:
             continue
+        if result.status is Status.UPCOMING:
+            continue  # an obligation not yet in force neither earns nor costs anything
+
         weight = WEIGHTS[result.severity]
         possible += weight
         if result.status not in _FAILED:
@@ -98,18 +104,23 @@ def _level(results: Sequence[RuleResult], areas: Sequence[AreaScore]) -> str:
     if not any(a.possible for a in areas):
         return ""
     failing_ranks = {level_rank(r.level) for r in results if r.status in _FAILED}
+    # No claim beyond the rules that ran: with a bronze profile or `--select` of bronze and silver
+    # rules, gold is never reached (its rules were not run, not found good).
+    ceiling = max((level_rank(r.level) for r in results if r.area in AREAS), default=0)
     reached = ""
-    for level in LEVELS:
+    for level in LEVELS[:ceiling]:
         if level_rank(level) in failing_ranks:
             break
         reached = level
     return reached
 
 
-def _verdict(results: Sequence[RuleResult], failing: bool) -> str:
+def _verdict(results: Sequence[RuleResult], areas: Sequence[AreaScore], failing: bool) -> str:
     statuses = {r.status for r in results}
     if failing:
         return NOT_READY
+    if not any(a.possible for a in areas):
+        return NOT_ASSESSED
     if Status.BASELINED in statuses or any(f.baselined for r in results for f in r.findings):
         return READY_WITH_BASELINE
     if Status.WAIVED in statuses:
@@ -123,7 +134,7 @@ def assess_manifest(path: str, parsed: bool, results: Sequence[RuleResult], fail
     areas = tuple(_area_score(area, [r for r in results if r.area == area]) for area in AREAS)
     if not parsed:
         return Readiness(path, NOT_READY, "", areas)
-    return Readiness(path, _verdict(results, failing), _level(results, areas), areas)
+    return Readiness(path, _verdict(results, areas, failing), _level(results, areas), areas)
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,7 @@ class RunSummary:
     failing: tuple[Finding, ...]  # active findings at or above fail_on
     readiness: tuple[Readiness, ...]  # in the run's (path) order
     by_path: Mapping[str, Readiness] = field(default_factory=dict, compare=False, repr=False)
+    upcoming: int = 0  # findings of rules not yet in force (effective_from later than today)
 
     @property
     def findings(self) -> int:
@@ -149,7 +161,7 @@ class RunSummary:
 
     @property
     def verdicts(self) -> dict[str, int]:
-        return {v: sum(1 for r in self.readiness if r.verdict == v) for v in (READY, READY_WITH_WAIVERS, READY_WITH_BASELINE, NOT_READY)}
+        return {v: sum(1 for r in self.readiness if r.verdict == v) for v in reversed(VERDICTS)}
 
     def readiness_of(self, path: str) -> Readiness:
         return self.by_path[path]
@@ -164,7 +176,7 @@ class RunSummary:
 def summarize(result: RunResult, fail_on: Severity) -> RunSummary:
     """Use `RunResult.summary(fail_on)`, which computes this once per run."""
     by_severity = {s.label: 0 for s in sorted(Severity, reverse=True)}
-    waived = baselined = 0
+    waived = baselined = upcoming = 0
     failing: list[Finding] = []
     failing_paths: set[str] = set()  # manifests, by result: a finding may sit in an evidence file
     by_path: dict[str, list[RuleResult]] = {}
@@ -175,6 +187,8 @@ def summarize(result: RunResult, fail_on: Severity) -> RunSummary:
                 baselined += 1
             elif finding.waived:
                 waived += 1
+            elif finding.upcoming:
+                upcoming += 1  # not yet in force: listed, never failing
             else:
                 by_severity[finding.severity.label] += 1
                 if finding.severity >= fail_on:
@@ -185,4 +199,5 @@ def summarize(result: RunResult, fail_on: Severity) -> RunSummary:
         for m in result.manifests
     )
     return RunSummary(fail_on, len(result.manifests), by_severity, waived, baselined,
-                      tuple(sorted(failing, key=Finding.sort_key)), readiness, {r.path: r for r in readiness})
+                      tuple(sorted(failing, key=Finding.sort_key)), readiness, {r.path: r for r in readiness},
+                      upcoming)

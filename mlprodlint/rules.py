@@ -6,12 +6,11 @@ must never be skipped silently.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from . import pack_snapshot
 from .checks import registry
@@ -21,7 +20,33 @@ from .findings import Severity
 from .manifest import Limits, LoadedManifest, load_manifest
 from .schema import validate
 
+if TYPE_CHECKING:  # imported when first used: built-in packs from the snapshot never need it
+    from jsonschema import Draft202012Validator
+
 UNDECLARED_TIER = 1  # an undeclared tier never relaxes the rules
+ML_TEST_SCORE = "ml-test-score"  # the controls key `ml_test_score` is an alias of
+
+
+# Named conditions every pack may use as `applies_when: {condition: NAME}`; a pack adds its own
+# in a top-level `conditions:` map. The repeated "production, tier N or more critical" pair.
+BUILTIN_CONDITIONS: Mapping[str, Mapping[str, Any]] = {
+    "production-tier1": {"lifecycle": ["production"], "tier_at_most": 1},
+    "production-tier1-2": {"lifecycle": ["production"], "tier_at_most": 2},
+    "production-tier1-3": {"lifecycle": ["production"], "tier_at_most": 3},
+}
+
+
+def expand_condition(data: Mapping[str, Any], conditions: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
+    """`data` with its `condition: NAME` replaced by the named condition's keys.
+
+    Expanded as data, so a rule written with a name is the same AppliesWhen (same verdicts, same
+    words in the docs) as one written out. Unknown names and clashing keys are reported by
+    `condition_problems` before this runs."""
+    name = data.get("condition")
+    if name is None:
+        return data
+    named = conditions.get(name, BUILTIN_CONDITIONS.get(name, {}))
+    return {**named, **{key: value for key, value in data.items() if key != "condition"}}
 
 
 @dataclass(frozen=True)
@@ -32,10 +57,15 @@ class AppliesWhen:
     fields: tuple[tuple[str, Any], ...] = ()
     present: tuple[str, ...] = ()
     contains: tuple[tuple[str, Any], ...] = ()
+    any: tuple["AppliesWhen", ...] = ()  # at least one holds
+    not_: "AppliesWhen | None" = None  # does not hold
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any] | None) -> "AppliesWhen":
-        data = data or {}
+    def from_data(
+        cls, data: Mapping[str, Any] | None, conditions: Mapping[str, Mapping[str, Any]] = BUILTIN_CONDITIONS
+    ) -> "AppliesWhen":
+        data = expand_condition(data or {}, conditions)
+        negated = data.get("not")
         return cls(
             lifecycle=tuple(data.get("lifecycle", ())),
             kind=tuple(data.get("kind", ())),
@@ -43,6 +73,8 @@ class AppliesWhen:
             fields=tuple(sorted(data.get("fields", {}).items())),
             present=tuple(data.get("present", ())),
             contains=tuple(sorted(data.get("contains", {}).items())),
+            any=tuple(cls.from_data(arm, conditions) for arm in data.get("any", ())),
+            not_=None if negated is None else cls.from_data(negated, conditions),
         )
 
     def holds_for(self, manifest: Mapping[str, Any]) -> bool:
@@ -68,6 +100,10 @@ class AppliesWhen:
             values = first(manifest, path)
             if not isinstance(values, list) or expected not in values:
                 return False
+        if self.any and not any(arm.holds_for(manifest) for arm in self.any):
+            return False
+        if self.not_ is not None and self.not_.holds_for(manifest):
+            return False
         return True
 
     def describe(self) -> str:
@@ -81,7 +117,66 @@ class AppliesWhen:
         parts.extend(f"{path} == {value!r}" for path, value in self.fields)
         parts.extend(f"{path} is set" for path in self.present)
         parts.extend(f"{path} contains {value!r}" for path, value in self.contains)
+        if self.any:
+            parts.append("any of: " + " or ".join(f"({arm.describe()})" for arm in self.any))
+        if self.not_ is not None:
+            parts.append(f"not ({self.not_.describe()})")
         return "; ".join(parts) or "always"
+
+
+def condition_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(JSON pointer, message) for every bad use of named conditions in a pack's data: an unknown
+    name, a key given both by the name and beside it, a pack condition redefining a built-in one or
+    naming another condition. Nothing is dropped silently: a rule with a bad condition is an error."""
+    own = data.get("conditions") if isinstance(data.get("conditions"), dict) else {}
+    problems: list[tuple[str, str]] = []
+    for name, body in own.items():
+        if name in BUILTIN_CONDITIONS:
+            problems.append((f"/conditions/{name}", f"condition {name!r} is built in and cannot be redefined"))
+        if isinstance(body, dict) and _names_condition(body):
+            problems.append((f"/conditions/{name}", f"condition {name!r} names another condition; write its keys out"))
+
+    def visit(node: Any, pointer: str) -> None:
+        if not isinstance(node, dict):
+            return
+        name = node.get("condition")
+        if isinstance(name, str):
+            named = own.get(name, BUILTIN_CONDITIONS.get(name))
+            if named is None:
+                known = ", ".join(sorted({*BUILTIN_CONDITIONS, *own}))
+                problems.append((f"{pointer}/condition", f"unknown condition {name!r} (known: {known})"))
+            elif isinstance(named, dict):
+                problems.extend(
+                    (f"{pointer}/{key}", f"{key} is also set by condition {name!r}; give it in one place")
+                    for key in sorted(set(named) & set(node) - {"condition"})
+                )
+        for index, arm in enumerate(node.get("any", ()) if isinstance(node.get("any"), list) else ()):
+            visit(arm, f"{pointer}/any/{index}")
+        visit(node.get("not"), f"{pointer}/not")
+
+    for section in ("rules", "overrides"):
+        for index, item in enumerate(data.get(section) or () if isinstance(data.get(section), list) else ()):
+            if isinstance(item, dict):
+                visit(item.get("applies_when"), f"/{section}/{index}/applies_when")
+                _visit_effective(item.get("effective_from"), f"/{section}/{index}/effective_from", visit)
+    pack = data.get("pack")
+    if isinstance(pack, dict):
+        _visit_effective(pack.get("effective_from"), "/pack/effective_from", visit)
+    return problems
+
+
+def _names_condition(node: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    arms = node.get("any") if isinstance(node.get("any"), list) else []
+    return "condition" in node or any(_names_condition(arm) for arm in arms) or _names_condition(node.get("not"))
+
+
+def _visit_effective(raw: Any, pointer: str, visit: Any) -> None:
+    if isinstance(raw, list):
+        for index, entry in enumerate(raw):
+            if isinstance(entry, dict):
+                visit(entry.get("when"), f"{pointer}/{index}/when")
 
 
 @dataclass(frozen=True)
@@ -107,6 +202,42 @@ class Rule:
     since: str = ""
     pack: str = ""
     source: str = ""  # file:line where the rule is defined
+    # Framework -> control ids this rule evidences, sorted by framework (ml-test-score included).
+    controls: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The framework pack the rule belongs to ("" for rules that always run).
+    framework: str = ""
+    # (ISO date, condition or None): the first entry whose condition holds gives the day the
+    # obligation applies; before it a violation is "upcoming" and never fails the run.
+    effective_from: tuple[tuple[str, AppliesWhen | None], ...] = ()
+    automated: bool = False  # a pass shows an automated practice (ML Test Score: 1 point, not 0.5)
+    enforced: bool = False  # severity cannot be overridden, findings cannot be waived
+
+    def activated_by(self) -> frozenset[str]:
+        """Frameworks that switch this rule on (empty: a rule that always runs).
+
+        A framework pack's rule runs when its pack's framework or any framework it names in
+        `controls` is active, so one rule serves every framework it evidences (one finding,
+        not one per framework)."""
+        if not self.framework:
+            return frozenset()
+        return frozenset((self.framework, *(name for name, _ in self.controls)))
+
+    def controls_for(self, framework: str) -> tuple[str, ...]:
+        return dict(self.controls).get(framework, ())
+
+    def effective_date(self, manifest: Mapping[str, Any]) -> dt.date | None:
+        for day, condition in self.effective_from:
+            if condition is None or condition.holds_for(manifest):
+                return dt.date.fromisoformat(day)
+        return None
+
+    def describe_effective(self) -> str:
+        """"2027-12-02", or "2028-08-02 when ...; otherwise 2027-12-02" ("" when always in force)."""
+        parts = [
+            day if condition is None else f"{day} when {condition.describe()}"
+            for day, condition in self.effective_from
+        ]
+        return "; otherwise ".join(parts)
 
     def format_message(self, detail: str) -> str:
         if "{detail}" in self.message:
@@ -184,11 +315,14 @@ def check_pack(path: Path, use_snapshot: bool = True) -> tuple[RulePack | None, 
         for violation in validate(loaded.data, "rule.schema.json"):
             line, column = loaded.position(violation.pointer)
             problems.append(PackProblem(shown, line, column, violation.message))
+        for pointer, message in condition_problems(loaded.data):
+            problems.append(PackProblem(shown, *loaded.position(pointer), message))
     data = loaded.data
+    conditions = _pack_conditions(data)
     raw_rules = data.get("rules") if isinstance(data.get("rules"), list) else []
     rules: list[Rule] = []
     for index, raw in enumerate(raw_rules):
-        rule, found = _check_rule(raw, f"/rules/{index}", loaded, data, validate_args=trusted is None)
+        rule, found = _check_rule(raw, f"/rules/{index}", loaded, data, conditions, validate_args=trusted is None)
         problems.extend(found)
         if rule is not None:
             rules.append(rule)
@@ -211,7 +345,7 @@ def check_pack(path: Path, use_snapshot: bool = True) -> tuple[RulePack | None, 
                 column=column,
                 severity=Severity.parse(raw["severity"]) if "severity" in raw else None,
                 level=raw.get("level"),
-                applies_when=AppliesWhen.from_data(raw["applies_when"]) if "applies_when" in raw else None,
+                applies_when=AppliesWhen.from_data(raw["applies_when"], conditions) if "applies_when" in raw else None,
                 enabled=raw.get("enabled"),
             )
         )
@@ -228,8 +362,18 @@ def check_pack(path: Path, use_snapshot: bool = True) -> tuple[RulePack | None, 
     return (None if problems else pack), problems
 
 
+def _pack_conditions(data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    own = data.get("conditions")
+    return {**BUILTIN_CONDITIONS, **(own if isinstance(own, dict) else {})}
+
+
 def _check_rule(
-    raw: Any, pointer: str, loaded: LoadedManifest, data: Mapping[str, Any], validate_args: bool = True
+    raw: Any,
+    pointer: str,
+    loaded: LoadedManifest,
+    data: Mapping[str, Any],
+    conditions: Mapping[str, Mapping[str, Any]] = BUILTIN_CONDITIONS,
+    validate_args: bool = True,
 ) -> tuple[Rule | None, list[PackProblem]]:
     """Resolve one rule's check function and validate its arguments."""
     shown = loaded.display_path
@@ -259,8 +403,21 @@ def _check_rule(
         problems.append(
             PackProblem(shown, aline, acol, f"rule {rule_id}: bad arguments for {spec.name}: {error.message}")
         )
+    for field, text in _control_characters(raw) if validate_args else ():
+        fline, fcol = loaded.position(f"{pointer}/{field}")
+        problems.append(PackProblem(shown, fline, fcol, f"rule {rule_id}: {field} contains the control character "
+                                                        f"{text}; pack texts are printed in CI logs and terminals"))
+    for name, why in _unsafe_patterns(spec, args) if validate_args else ():
+        aline, acol = loaded.position(f"{pointer}/check/args/{name}")
+        problems.append(PackProblem(shown, aline, acol, f"rule {rule_id}: {name} {args[name]!r}: {why}"))
     try:
         line, _ = loaded.position(pointer)
+        pack_meta = data["pack"]
+        controls = {str(k): tuple(v) for k, v in (raw.get("controls") or {}).items()}
+        # `ml_test_score` is kept as an alias of controls["ml-test-score"]: both are merged.
+        tests = tuple(dict.fromkeys((*raw.get("ml_test_score", ()), *controls.get(ML_TEST_SCORE, ()))))
+        if tests:
+            controls[ML_TEST_SCORE] = tests
         rule = Rule(
             id=raw["id"],
             name=raw["name"],
@@ -272,22 +429,81 @@ def _check_rule(
             message=raw["message"],
             rationale=raw["rationale"].strip(),
             fix=raw["fix"].strip(),
-            applies_when=AppliesWhen.from_data(raw.get("applies_when")),
+            applies_when=AppliesWhen.from_data(raw.get("applies_when"), conditions),
             level=raw.get("level", "bronze"),
             example=raw.get("example", "").rstrip(),
-            ml_test_score=tuple(raw.get("ml_test_score", ())),
+            ml_test_score=tests,
             references=tuple(raw.get("references", ())),
             blocked_by=tuple(raw.get("blocked_by", ())),
             since=raw.get("since", ""),
-            pack=data["pack"]["name"],
+            pack=pack_meta["name"],
             source=f"{shown}:{line}",
+            controls=tuple(sorted(controls.items())),
+            framework=pack_meta.get("framework", ""),
+            effective_from=_effective(raw.get("effective_from", pack_meta.get("effective_from")), conditions),
+            automated=bool(raw.get("automated", False)),
+            enforced=bool(raw.get("enforced", False)),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None, problems  # schema-invalid rule: its violations are already reported
     return (None if problems else rule), problems
 
 
+_ONE_LINE_FIELDS = ("id", "name", "title", "area", "message")
+_TEXT_FIELDS = ("rationale", "fix", "example")
+
+
+def _control_characters(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, the first control character, escaped) for pack texts that could forge output
+    lines or drive a terminal; multi-line texts may hold newlines and tabs."""
+    from .textsafe import printable
+
+    found = []
+    for field in (*_ONE_LINE_FIELDS, *_TEXT_FIELDS):
+        value = raw.get(field)
+        if not isinstance(value, str):
+            continue
+        keep = "\n\t" if field in _TEXT_FIELDS else ""
+        escaped = printable(value, keep=keep)
+        if escaped != value:
+            first = next(c for c in value if printable(c, keep=keep) != c)
+            found.append((field, printable(first)))
+    return found
+
+
+def _unsafe_patterns(spec: registry.CheckSpec, args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Arguments the check's schema declares as regular expressions that could backtrack
+    exponentially (Python's `re` has no timeout): rejected at load, see regexsafe.py."""
+    from .regexsafe import catastrophic
+
+    properties = spec.args_schema.get("properties", {})
+    found = []
+    for name, schema in properties.items() if isinstance(properties, Mapping) else ():
+        value = args.get(name)
+        if isinstance(schema, Mapping) and schema.get("format") == "regex" and isinstance(value, str):
+            why = catastrophic(value)
+            if why:
+                found.append((name, why))
+    return found
+
+
+def _effective(
+    raw: Any, conditions: Mapping[str, Mapping[str, Any]] = BUILTIN_CONDITIONS
+) -> tuple[tuple[str, AppliesWhen | None], ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return ((dt.date.fromisoformat(raw).isoformat(), None),)
+    return tuple(
+        (dt.date.fromisoformat(entry["date"]).isoformat(),
+         AppliesWhen.from_data(entry["when"], conditions) if "when" in entry else None)
+        for entry in raw
+    )
+
+
 def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only custom packs are validated at run time
+
     # One validator per check function, not per rule: building one costs more than using it.
     # Keyed by identity: a spec's schema is a (mutable) mapping, and specs live for the process.
     found = _ARGS_VALIDATORS.get(id(spec))
@@ -297,7 +513,7 @@ def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
     return found[1]
 
 
-_ARGS_VALIDATORS: dict[int, tuple[Any, Draft202012Validator]] = {}
+_ARGS_VALIDATORS: dict[int, tuple[Any, "Draft202012Validator"]] = {}
 
 
 def pack_files(directory: Path) -> list[Path]:
@@ -395,7 +611,11 @@ def assemble(sources: Sequence[PackSource]) -> tuple[RuleSet, list[PackProblem]]
             )
             return
         state[key] = "active"
-        if pack.extends:
+        if pack.extends and (pack.extends == pack.name or all(o is pack for o in names.get(pack.extends, (None,)))):
+            line, column = pack.extends_at
+            problems.append(PackProblem(pack.path.as_posix(), line, column,
+                                        f"pack {pack.name} extends itself; name the pack it builds on"))
+        elif pack.extends:
             base = names.get(pack.extends)
             if base is None:
                 line, column = pack.extends_at
@@ -510,5 +730,6 @@ def problems_text(problems: Iterable[PackProblem]) -> list[str]:
     return [str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.message))]
 
 
-def pack_error_text(problems: Iterable[PackProblem]) -> str:
-    return "broken rule pack:\n" + "\n".join(f"  {line}" for line in problems_text(problems))
+def pack_error(problems: Iterable[PackProblem]) -> RulePackError:
+    """One error for every problem, a line each (values in them cannot add lines of their own)."""
+    return RulePackError("broken rule pack:", details=tuple(problems_text(problems)))

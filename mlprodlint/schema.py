@@ -6,14 +6,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
-from .checks.secrets import redact
+from .redact import shown
 from .manifest import escape_pointer_token, json_type_name
 from .resources import load_schema
+
+if TYPE_CHECKING:  # imported when first used: a run served from the cache never needs jsonschema
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
 _MAX_SHOWN = 80
@@ -27,6 +28,8 @@ class SchemaViolation:
 
 @lru_cache(maxsize=None)
 def validator_for(schema_name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(schema_name)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -36,9 +39,13 @@ def pointer_of(path: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    # Redact before truncating: a cut-off token would no longer be recognisable as one.
-    text = redact(repr(value))
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
+    return shown(value, _MAX_SHOWN)
+
+
+def _message(error: ValidationError) -> str:
+    """jsonschema's own message, with the instance it quotes replaced by its safe form."""
+    message = error.message.replace(repr(error.instance), _short(error.instance))
+    return message if len(message) <= 200 else message[:197] + "..."
 
 
 def _describe(error: ValidationError) -> str:
@@ -57,7 +64,7 @@ def _describe(error: ValidationError) -> str:
             hint = " (YAML 1.2 reads yes/no/on/off as text: write true or false)"
         return f"{where}: expected {expected_text}, got {json_type_name(instance)} {_short(instance)}{hint}"
     if validator == "required":
-        return f"{where}: {error.message}"
+        return f"{where}: {_message(error)}"
     if validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
         return f"{where}: {_short(error.instance)} is not one of: {allowed}"
@@ -68,7 +75,7 @@ def _describe(error: ValidationError) -> str:
         return f"{where}: {_short(error.instance)} does not match '{error.validator_value}'"
     if validator == "format":
         return f"{where}: {_short(error.instance)} is not a valid {error.validator_value}"
-    return f"{where}: {error.message if len(error.message) <= 200 else error.message[:197] + '...'}"
+    return f"{where}: {_message(error)}"
 
 
 def _expand(error: ValidationError) -> Iterator[SchemaViolation]:

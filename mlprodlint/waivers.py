@@ -8,8 +8,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .checks.fields import parse_date
 from .core_rules import WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED
+from .dates import parse_date
 
 MIN_REASON_LENGTH = 15
 _PLACEHOLDER_REASONS = {"tbd", "todo", "n/a", "na", "none", "-", "temp", "temporary", "later", "wip", "fixme"}
@@ -109,6 +109,7 @@ def resolve(
     waivable: Collection[str],
     engine_rules: Collection[str],
     moot: Collection[str],
+    enforced: Collection[str] = (),
 ) -> Resolution:
     """Which waivers are active, and which are findings themselves.
 
@@ -123,6 +124,7 @@ def resolve(
         state = state_of(waiver, today, waivable)
         if state is WaiverState.UNKNOWN_RULE:
             detail = (f"{waiver.rule}, an engine rule that cannot be waived" if waiver.rule in engine_rules
+                      else f"{waiver.rule}, an enforced rule that cannot be waived" if waiver.rule in enforced
                       else f"unknown rule {waiver.rule}")
             problems.append(WaiverProblem(WAIVER_UNKNOWN_RULE.id, waiver, detail))
         elif state is WaiverState.UNJUSTIFIED:

@@ -249,28 +249,31 @@ _CLOSE = (MappingEndEvent, SequenceEndEvent)
 def _guarded(next_event: Callable[[], Event], limits: Limits, several: bool) -> Iterator[Event]:
     """The parser's events, refused as soon as depth, count or document limits are exceeded."""
     depth = 0
-    count = 0
     documents = 0
-    while True:
+    max_depth = limits.max_depth
+    for count in range(limits.max_events + 1):
         event = next_event()
-        if isinstance(event, _OPEN):
+        kind = type(event)
+        if kind is ScalarEvent:
+            pass
+        elif kind in _OPEN:
             depth += 1
-            if depth > limits.max_depth:
+            if depth > max_depth:
                 mark = event.start_mark
-                raise _Refused("too_deep", limits.max_depth, mark.line + 1, mark.column + 1)
-        elif isinstance(event, _CLOSE):
+                raise _Refused("too_deep", max_depth, mark.line + 1, mark.column + 1)
+        elif kind in _CLOSE:
             depth -= 1
-        elif isinstance(event, DocumentStartEvent):
+        elif kind is DocumentStartEvent:
             documents += 1
             if documents > 1 and not several:
                 raise _MultiDocument(event.start_mark.line + 1)
-        count += 1
-        if count > limits.max_events:
+        elif kind is StreamEndEvent:
+            yield event
+            return
+        if count == limits.max_events:
             mark = event.start_mark
             raise _Refused("too_many_events", limits.max_events, mark.line + 1, mark.column + 1)
         yield event
-        if isinstance(event, StreamEndEvent):
-            return
 
 
 class _BoundedScanner(Scanner):
@@ -334,6 +337,18 @@ class _Resolving:
         self._scanner = SimpleNamespace(yaml_version=version)
         self._resolver = VersionedResolver(loader=self)
         self._constructor = SafeConstructor(loader=self)
+        self._scalar_tags: dict[tuple[str, Any], Any] = {}
+
+    def scalar_tag(self, value: str, implicit: Any) -> Any:
+        """The implicit tag of a plain or quoted scalar; a pure function of its text, memoised
+        (manifests repeat the same keys and values)."""
+        key = (value, implicit)
+        tag = self._scalar_tags.get(key)
+        if tag is None:
+            tag = self._resolver.resolve(ScalarNode, value, implicit)
+            if len(self._scalar_tags) < 50_000:
+                self._scalar_tags[key] = tag
+        return tag
 
 
 @lru_cache(maxsize=4)
@@ -361,9 +376,9 @@ def _compose(events: Iterable[Event]) -> list[tuple[Node | None, _Resolving]]:
         if kind is ScalarEvent:
             tag = event.ctag
             if tag is None:
-                tag = resolving._resolver.resolve(ScalarNode, event.value, event.implicit)
+                tag = resolving.scalar_tag(event.value, event.implicit)
             elif str(tag) == "!":  # the non-specific tag: libyaml marks it implicit only when plain
-                tag = resolving._resolver.resolve(ScalarNode, event.value, (True, False))
+                tag = resolving.scalar_tag(event.value, (True, False))
             node: Node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style, anchor=event.anchor)
             if event.anchor is not None:
                 anchors[event.anchor] = node

@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from mlprodlint.checks import fields
-from mlprodlint.checks.base import CheckContext
+from mlprodlint.checks.base import CheckContext, NothingToCheck
 from mlprodlint.checks.registry import BUILTIN_CHECKS
 
 TODAY = dt.date(2026, 11, 26)
@@ -20,7 +20,10 @@ def ctx(data: dict[str, Any], **options: Any) -> CheckContext:
 
 
 def found(function: Any, data: dict[str, Any], options: dict[str, Any] | None = None, **args: Any) -> list[tuple[str, str]]:
-    return [(v.pointer, v.detail) for v in function(ctx(data, **(options or {})), **args)]
+    """The violations, or [("n/a", reason)] when the check examined nothing."""
+    out = list(function(ctx(data, **(options or {})), **args))
+    violations = [(v.pointer, v.detail) for v in out if not isinstance(v, NothingToCheck)]
+    return violations or [("n/a", v.reason) for v in out if isinstance(v, NothingToCheck)]
 
 
 def valid_args(name: str, args: dict[str, Any]) -> bool:
@@ -54,10 +57,13 @@ def test_each_item_matches_without_where_checks_every_item() -> None:
     assert [pointer for pointer, _ in result] == ["/alerting/alerts/3/route"]
 
 
-def test_each_item_matches_is_vacuous_without_a_list() -> None:
-    assert found(fields.each_item_matches, {}, path="alerting.alerts", field="route", pattern="x") == []
+def test_each_item_matches_without_a_list_has_nothing_to_check() -> None:
+    assert found(fields.each_item_matches, {}, path="alerting.alerts", field="route", pattern="x") == [
+        ("n/a", "no alerting.alerts declared")]
     assert found(fields.each_item_matches, {"alerting": {"alerts": "oops"}}, path="alerting.alerts",
-                 field="route", pattern="x") == []
+                 field="route", pattern="x") == [("n/a", "no alerting.alerts declared")]
+    assert found(fields.each_item_matches, ALERTS, path="alerting.alerts", field="route", pattern="x",
+                 where={"severity": "info"}) == [("n/a", "no item of alerting.alerts has severity: info")]
 
 
 def test_each_item_matches_rejects_non_string_values() -> None:
@@ -85,7 +91,9 @@ def test_distinct_can_be_case_sensitive_and_ignores_missing_values() -> None:
     data = {"alerts": [{"name": "A"}, {"name": "a"}, {}, {"name": ""}]}
     assert found(fields.distinct, data, path="alerts[].name", ignore_case=False) == []
     assert len(found(fields.distinct, data, path="alerts[].name")) == 1
-    assert found(fields.distinct, {}, path="alerts[].name") == []
+    assert found(fields.distinct, {}, path="alerts[].name") == [("n/a", "fewer than two alerts[].name values to compare")]
+    assert found(fields.distinct, {"alerts": [{"name": "a"}]}, path="alerts[].name") == [
+        ("n/a", "fewer than two alerts[].name values to compare")]
 
 
 def test_distinct_args_schema() -> None:
@@ -128,3 +136,41 @@ def test_fan_out_under_a_missing_parent_is_vacuous() -> None:
 
     assert list(resolve({"metadata": {}}, "alerting.alerts[].runbook")) == []
     assert [m.display for m in resolve({}, "alerting.rules_file")] == ["alerting.rules_file"]
+
+
+def test_value_checks_with_no_value_have_nothing_to_check() -> None:
+    """Issue 9: a check over values that are not there examined nothing; it must not pass."""
+    assert found(fields.one_of, {}, path="sla.support_hours", values=["24x7"]) == [("n/a", "no sla.support_hours declared")]
+    assert found(fields.none_of, {}, path="compliance.ai_act_risk", values=["x"]) == [
+        ("n/a", "no compliance.ai_act_risk declared")]
+    assert found(fields.min_value, {}, path="sla.availability", min=99) == [("n/a", "no sla.availability declared")]
+    assert found(fields.max_value, {"sla": {"availability": "high"}}, path="sla.availability", max=99) == [
+        ("n/a", "sla.availability is not a number")]
+    assert found(fields.email_or_channel, {}, path="ownership.contact") == [("n/a", "no ownership.contact declared")]
+    assert found(fields.url_or_path, {}, path="monitoring.dashboards[]") == [("n/a", "no monitoring.dashboards declared")]
+    assert found(fields.matches, {}, path="a", pattern="x") == [("n/a", "no a declared")]
+    assert found(fields.present, {}, path="alerting.alerts[].route") == [("n/a", "no alerting.alerts declared")]
+    assert found(fields.ordered, {"sla": {"p50": 10}}, paths=["sla.p50", "sla.p95"]) == [
+        ("n/a", "fewer than two of sla.p50, sla.p95 set")]
+    assert found(fields.date_within, {}, path="governance.fairness_review.date") == [
+        ("n/a", "no governance.fairness_review declared")]
+    assert found(fields.date_within, {}, paths=["security.access_review", "security.access_review.date"]) == [
+        ("n/a", "no security.access_review declared")]
+    assert found(fields.date_within, {"security": {"other": 1}},
+                 paths=["security.access_review", "security.access_review.date"]) == [
+        ("n/a", "no security.access_review declared")]
+
+
+def test_a_review_without_a_date_cannot_be_recent() -> None:
+    """Issue 9.6: a fairness review with no date does not pass "recent"; it is a finding."""
+    path = "governance.fairness_review.date"
+    assert found(fields.date_within, {"governance": {"fairness_review": {"by": "ann"}}}, path=path, max_age_days=365) == [
+        ("/governance/fairness_review/date", "governance.fairness_review has no date, so it cannot be shown to be recent")]
+    assert found(fields.date_within, {"governance": {"fairness_review": "docs/fairness.md"}}, path=path) == [
+        ("/governance/fairness_review", "governance.fairness_review has no date, so it cannot be shown to be recent")]
+    paths = ["security.access_review", "security.access_review.date"]
+    assert found(fields.date_within, {"security": {"access_review": {"by": "x"}}}, paths=paths) == [
+        ("/security/access_review/date", "security.access_review has no date, so it cannot be shown to be recent")]
+    approvals = {"governance": {"approvals": [{"by": "a", "date": "2026-10-01"}, {"by": "b"}]}}
+    assert found(fields.date_within, approvals, path="governance.approvals[].date", max_age_days=365) == [
+        ("/governance/approvals/1/date", "governance.approvals[1] has no date, so it cannot be shown to be recent")]

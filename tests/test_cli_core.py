@@ -46,7 +46,7 @@ def test_json_document_shape(tmp_path: Path) -> None:
     write(tmp_path / "svc" / "mlprodlint.yaml", MINIMAL_PRODUCTION)
     result = lint_json(tmp_path / "svc", "--select", "OWN,MPL", cwd=tmp_path)
     document = result.json()
-    assert document["version"] == "1.0"
+    assert document["version"] == "1.1"
     assert set(document) >= {"version", "summary", "findings", "results", "manifests"}
     finding = document["findings"][0]
     assert set(finding) >= {"rule_id", "rule_name", "area", "severity", "path", "line", "column", "message", "fix"}

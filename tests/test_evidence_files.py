@@ -66,6 +66,7 @@ def test_every_kind_of_broken_reference_is_reported_at_its_line(tmp_path: Path) 
         ("SEC040", "mlprodlint.yaml", 13),  # a folder, not a file
         ("ALR040", "mlprodlint.yaml", 15),  # rules file missing
         ("ALR040", "mlprodlint.yaml", 19),  # runbook anchor missing
+        ("ALR041", "mlprodlint.yaml", 18),  # runbook section #step-2-1 is a heading with no text
     }
     messages = {f["line"]: f["message"] for f in result.json()["findings"]}
     assert "leaves the repository; it was not read" in messages[6]
@@ -162,3 +163,25 @@ def test_front_matter_split() -> None:
     assert front is not None and front.text == "license: mit\n" and front.body_first_line == 4
     assert split_front_matter("# no front matter\n") is None
     assert split_front_matter("---\nunterminated: true\n") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "placeholder"),
+    [
+        ("TODO", True),
+        ("TBD: describe the data", True),
+        ("More information needed", True),
+        ("[More Information Needed]", True),
+        ("- TODO: write the intended use section once product signs off", True),
+        ("Owner: <team name>", True),
+        ("lorem ipsum dolor sit amet", True),
+        ("The placeholder values are replaced at deploy time.", False),
+        ("We use TODO comments sparingly in this codebase to track debt.", False),
+        ("<https://grafana.acme.com/d/fraud>", False),
+        ("| metric | value |", False),
+    ],
+)
+def test_placeholder_lines(line: str, placeholder: bool) -> None:
+    from mlprodlint.checks.evidence_markdown import is_placeholder
+
+    assert is_placeholder(line) is placeholder

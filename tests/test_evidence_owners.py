@@ -96,8 +96,8 @@ def test_catalog_agreement(tmp_path: Path) -> None:
     result = lint_json(manifest, "--select", "OWN041,OWN042", cwd=tmp_path)
     assert _found(result) == {("OWN041", "mlprodlint.yaml", 7), ("OWN042", "mlprodlint.yaml", 5)}
     messages = {f["rule_id"]: f["message"] for f in result.json()["findings"]}
-    assert "'group:default/risk-ml' (catalog-info.yaml:10)" in messages["OWN041"]
-    assert "'experimental' (catalog-info.yaml:11)" in messages["OWN042"]
+    assert "'group:default/risk-ml' (catalog-info.yaml:10, Component fraud)" in messages["OWN041"]
+    assert "'experimental' (catalog-info.yaml:11, Component fraud)" in messages["OWN042"]
 
 
 def test_catalog_agreeing_passes_and_broken_catalog_is_located(tmp_path: Path) -> None:

@@ -42,6 +42,58 @@ packages = ["mlprodlint_broken"]
 """
 
 
+HOSTILE_PYPROJECT = """
+[build-system]
+requires = ["hatchling>=1.21"]
+build-backend = "hatchling.build"
+
+[project]
+name = "mlprodlint-hostile"
+version = "0.0.1"
+
+[project.entry-points."mlprodlint.checks"]
+"hostile.exit_at_import" = "mlprodlint_hostile.exits:CHECK"
+"hostile.exit_in_check" = "mlprodlint_hostile.checks:exit_in_check"
+"hostile.base_in_check" = "mlprodlint_hostile.checks:base_in_check"
+"hostile.error_code_zero" = "mlprodlint_hostile.checks:error_code_zero"
+
+[project.entry-points."mlprodlint.rule_packs"]
+hostile-pack = "mlprodlint_hostile.checks:pack_folder"
+
+[tool.hatch.build.targets.wheel]
+packages = ["mlprodlint_hostile"]
+"""
+
+HOSTILE_CHECKS = """
+from mlprodlint.errors import MlprodlintError
+
+
+class Escape(BaseException):
+    pass
+
+
+class Zero(MlprodlintError):
+    exit_code = 0
+
+
+def exit_in_check(context, **args):
+    raise SystemExit(0)
+
+
+def base_in_check(context, **args):
+    yield from ()
+    raise Escape("out of here")
+
+
+def error_code_zero(context, **args):
+    raise Zero("all good, honestly")
+
+
+def pack_folder():
+    raise SystemExit(0)
+"""
+
+
 class Venv:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -61,7 +113,7 @@ class Venv:
         return Path(out.stdout.strip())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     root = tmp_path_factory.mktemp("plugin-venv")
     env = Venv(root / "venv")
@@ -73,11 +125,16 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     broken = root / "broken"
     write(broken / "pyproject.toml", BROKEN_PYPROJECT)
     write(broken / "mlprodlint_broken" / "__init__.py", 'raise RuntimeError("acme plugin misconfigured")\n')
-    for package in (PLUGIN, broken):
-        subprocess.run(
-            [str(env.python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index", str(package)],
-            check=True, capture_output=True, text=True, timeout=300,
-        )
+    hostile = root / "hostile"
+    write(hostile / "pyproject.toml", HOSTILE_PYPROJECT)
+    write(hostile / "mlprodlint_hostile" / "__init__.py", "")
+    write(hostile / "mlprodlint_hostile" / "exits.py", "raise SystemExit(0)\n")
+    write(hostile / "mlprodlint_hostile" / "checks.py", HOSTILE_CHECKS)
+    subprocess.run(  # one pip run for the three packages: the venv is built once per session
+        [str(env.python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index",
+         str(PLUGIN), str(broken), str(hostile)],
+        check=True, capture_output=True, text=True, timeout=300,
+    )
     return env
 
 
@@ -199,3 +256,71 @@ def test_an_upgraded_check_plugin_is_not_served_stale_cached_results(
         assert _findings(upgraded) == _findings(venv.run(*args, "--no-cache", cwd=tmp_path)) != []
     finally:
         installed.write_text(original, encoding="utf-8")
+
+
+def _uses(tmp_path: Path, function: str) -> None:
+    _service(tmp_path, 'rules_dirs = ["hostile"]\n')
+    write(tmp_path / "hostile" / "p.yaml", f"""
+        pack: {{name: uses-hostile, version: 0.1.0}}
+        rules:
+          - id: HST001
+            name: uses-hostile
+            title: t
+            area: custom
+            severity: error
+            check: {{function: {function}}}
+            message: m
+            rationale: r
+            fix: f
+    """)
+
+
+HOSTILE = "from mlprodlint-hostile 0.0.1)"
+
+
+@pytest.mark.parametrize(("function", "value", "raised"), [
+    ("hostile.exit_in_check", "mlprodlint_hostile.checks:exit_in_check", "SystemExit: 0"),
+    ("hostile.base_in_check", "mlprodlint_hostile.checks:base_in_check", "Escape: out of here"),
+    ("hostile.error_code_zero", "mlprodlint_hostile.checks:error_code_zero", "Zero: all good, honestly"),
+])
+def test_a_plugin_check_raising_anything_is_exit_2_naming_it(
+    venv: Venv, tmp_path: Path, function: str, value: str, raised: str
+) -> None:
+    _uses(tmp_path, function)
+    result = venv.run("check", "svc", "--today", TODAY, "--select", "HST", "--no-cache", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"mlprodlint: error: check plugin {function!r} ({value}, {HOSTILE} "
+        f"raised {raised} in rule HST001 on svc/mlprodlint.yaml\n"
+    )
+
+
+def test_a_plugin_exiting_in_a_worker_process_neither_hangs_nor_passes(venv: Venv, tmp_path: Path) -> None:
+    _uses(tmp_path, "hostile.exit_in_check")
+    for name in ("a", "b", "c"):
+        shutil.copytree(tmp_path / "svc", tmp_path / "more" / name)
+    result = venv.run("check", "svc", "more", "--today", TODAY, "--select", "HST", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "raised SystemExit: 0 in rule HST001" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_plugin_exiting_at_import_is_exit_2_naming_it(venv: Venv, tmp_path: Path) -> None:
+    _uses(tmp_path, "hostile.exit_at_import")
+    result = venv.run("check", "svc", "--today", TODAY, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "mlprodlint: error: check plugin 'hostile.exit_at_import' (mlprodlint_hostile.exits:CHECK, "
+        f"{HOSTILE} failed to load: SystemExit: 0\n"
+    )
+    validated = venv.run("rules", "validate", "hostile", cwd=tmp_path)
+    assert validated.returncode in (1, 2) and "SystemExit: 0" in validated.stdout + validated.stderr
+
+
+def test_a_pack_entry_point_exiting_is_exit_2_naming_it(venv: Venv, tmp_path: Path) -> None:
+    _service(tmp_path, 'packs = ["hostile-pack"]\n')
+    result = venv.run("check", "svc", "--today", TODAY, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "mlprodlint: error: rule pack 'hostile-pack' (mlprodlint_hostile.checks:pack_folder, "
+        f"{HOSTILE} failed to load: SystemExit: 0\n"
+    )

@@ -88,3 +88,15 @@ def test_md_code_and_spans() -> None:
     assert md_code("a`b") == "``a`b``"
     assert md_code("x|y") == "`x\\|y`"
     assert md_spans("Set `a_b` to x_y") == "Set `a_b` to x\\_y"
+
+
+def test_readme_portfolio_rows_are_what_the_report_says() -> None:
+    from conftest import EXAMPLES, REPO_ROOT, TODAY
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = [line for line in readme.splitlines() if re.match(r"^\| \S+ `examples/", line)]
+    assert shown, "README shows portfolio rows of the examples"
+    report = run_cli(["report", str(EXAMPLES), "--format", "markdown", "--today", TODAY], cwd=REPO_ROOT)
+    assert report.exit_code == 0
+    rows = report.stdout.splitlines()
+    assert [line for line in shown if line not in rows] == []

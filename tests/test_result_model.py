@@ -155,12 +155,13 @@ def test_an_area_with_no_evaluated_rule_has_no_score(tmp_path: Path) -> None:
 def test_nothing_evaluated_means_no_score_and_no_level(tmp_path: Path) -> None:
     document = lint_json(_repo(tmp_path) / "svc", "--rules-dir", "pack", "--select", "XRM004", cwd=tmp_path).json()
     readiness = document["readiness"][0]
-    assert readiness["score"] is None and readiness["level"] is None
+    # Nothing was examined: no score, no level, and no claim of readiness either.
+    assert (readiness["verdict"], readiness["score"], readiness["level"]) == ("not assessed", None, None)
     assert all(area["score"] is None for area in readiness["areas"].values())
     markdown = run_cli(["report", "svc", "--format", "markdown", "--rules-dir", "pack", "--select", "XRM004",
                         "--today", TODAY], cwd=tmp_path)
     assert markdown.exit_code == 0
-    assert "· score **n/a** / 100 ·" in markdown.stdout
+    assert "**➖ Not assessed** · level **no level** · score **n/a** / 100 ·" in markdown.stdout
 
 
 def test_baseline_is_reflected_in_results_verdict_level_and_scores(tmp_path: Path) -> None:
@@ -295,3 +296,56 @@ def test_a_finding_in_another_file_makes_its_manifest_not_ready(tmp_path: Path) 
     document = lint_json(tmp_path / "svc", "--select", "ALR042", cwd=tmp_path).json()
     assert [(f["rule_id"], f["path"]) for f in document["findings"]] == [("ALR042", "svc/alerts.yaml")]
     assert document["readiness"][0]["verdict"] == "not ready"
+
+
+def test_json_level_and_level_gate_agree_and_never_claim_beyond_the_rules_that_ran(tmp_path: Path) -> None:
+    _repo(tmp_path, MANIFEST.replace("  team: ", "  oncall: pd/pricing\n  escalation: pd/eng\n  business_owner: ana@acme.example\n  team: "))
+    # XRM006 (bronze) passes once the alert has a runbook; every bronze and silver rule then passes.
+    manifest = tmp_path / "svc" / "mlprodlint.yaml"
+    manifest.write_text(manifest.read_text() + "      runbook: https://runbooks.acme.example/pricing\n")
+    full = lint_json(tmp_path / "svc", *SELECT, cwd=tmp_path).json()["readiness"][0]
+    assert (full["verdict"], full["level"]) == ("ready", "silver")  # no gold rule ran: silver at most
+    bronze = run_cli(["check", "svc", *SELECT, "--today", TODAY, "--profile", "bronze", "--format", "json",
+                      "--require-level", "bronze"], cwd=tmp_path)
+    assert bronze.json()["readiness"][0]["level"] == "bronze"
+    assert bronze.stderr.splitlines()[-1] == "  svc/mlprodlint.yaml: reached bronze (ok)"
+
+
+def test_observation_1_a_failing_rule_is_never_outweighed_by_a_passing_one(tmp_path: Path) -> None:
+    # SLA001/SLA002 pass (monitor-6), but ALR001 fails: no alerts. No rollback plan: GOV008 fails (infra-7).
+    write(tmp_path / "svc" / "mlprodlint.yaml", NO_ALERTS_NO_APPROVALS)
+    write(tmp_path / "mlts.j2", TEMPLATE)
+    result = run_cli(["report", "svc", "--today", TODAY, "--template", "mlts.j2"], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    states = dict(item.split("=", 1) for item in result.stdout.split() if item.split("=")[0].count("-") == 1)
+    assert (states["monitor-6"], states["infra-7"]) == ("not_met", "not_met")
+    document = lint_json(tmp_path / "svc", "--select", "ALR001,SLA001,SLA002,GOV008", cwd=tmp_path).json()
+    assert {r["rule_id"]: r["status"] for r in document["results"] if r["rule_id"][:3] in ("ALR", "SLA", "GOV")} == {
+        "ALR001": "fail", "SLA001": "pass", "SLA002": "pass", "GOV008": "fail",
+    }
+
+
+def test_the_reason_names_the_blocker_that_failed_even_when_an_earlier_one_is_not_selected(tmp_path: Path) -> None:
+    # ALR043 is blocked by ALR001 or ALR042; without ALR001 selected, a broken rules file blocks it.
+    write(tmp_path / "svc" / "mlprodlint.yaml", NO_ALERTS_NO_APPROVALS + "alerting:\n  rules_file: alerts.yaml\n")
+    write(tmp_path / "svc" / "alerts.yaml", "groups: [\n")
+    document = lint_json(tmp_path / "svc", "--select", "ALR042,ALR043", cwd=tmp_path).json()
+    assert {r["rule_id"]: (r["status"], r.get("reason", "")) for r in document["results"] if r["rule_id"].startswith("ALR")} == {
+        "ALR042": ("fail", ""), "ALR043": ("not_applicable", "blocked by ALR042"),
+    }
+
+
+def test_a_waived_root_cause_still_blocks_its_dependent_and_the_waiver_of_a_blocked_rule_is_not_unused(tmp_path: Path) -> None:
+    waivers = "".join(
+        f"  - rule: {rule_id}\n    reason: Alerting moves to the platform team this quarter.\n"
+        "    approved_by: cto@acme.example\n    expires: 2027-01-31\n"
+        for rule_id in ("ALR001", "ALR002")
+    )
+    write(tmp_path / "svc" / "mlprodlint.yaml", NO_ALERTS_NO_APPROVALS + "waivers:\n" + waivers)
+    document = lint_json(tmp_path / "svc", "--select", "ALR001,ALR002,WVR", cwd=tmp_path).json()
+    assert {r["rule_id"]: (r["status"], r.get("reason", "")) for r in document["results"] if r["rule_id"][:3] in ("ALR", "WVR")} == {
+        "ALR001": ("waived", ""),
+        "ALR002": ("not_applicable", "blocked by ALR001"),
+        "WVR001": ("pass", ""), "WVR002": ("pass", ""), "WVR003": ("pass", ""), "WVR004": ("pass", ""),
+    }
+    assert document["readiness"][0]["verdict"] == "ready with waivers"

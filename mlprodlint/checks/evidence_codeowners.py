@@ -109,27 +109,84 @@ def load_codeowners(path: Path, root: Path) -> Codeowners | None:
     return Codeowners(path, root, parse_codeowners(text))
 
 
-def _segment_regex(segment: str) -> str:
-    out: list[str] = []
+_ANY_DEPTH = "**"  # a segment standing for zero or more whole path segments
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    """A CODEOWNERS pattern as path segments, matched without regular expressions.
+
+    Segments are globs (`*`, `?`, escapes) or `**`; the matcher below runs in time
+    O(pattern segments x path segments x segment length), so no pattern can make it backtrack
+    exponentially (a 34-byte line of `*a*a*...` used to hang a regex engine; issue 10).
+    """
+
+    segments: tuple[tuple[str, ...] | str, ...]  # each a glob as tokens, or "**"
+
+
+def _glob_tokens(segment: str) -> tuple[str, ...]:
+    """A segment glob as tokens: "*" (any run), "?" (one character) or a literal character.
+    Runs of `*` collapse into one: `a**b` inside a segment means the same as `a*b`."""
+    tokens: list[str] = []
     index = 0
     while index < len(segment):
         char = segment[index]
         if char == "\\" and index + 1 < len(segment):
-            out.append(re.escape(segment[index + 1]))
+            tokens.append("\\" + segment[index + 1])
             index += 2
             continue
         if char == "*":
-            out.append("[^/]*")
+            if not tokens or tokens[-1] != "*":
+                tokens.append("*")
         elif char == "?":
-            out.append("[^/]")
+            tokens.append("?")
         else:
-            out.append(re.escape(char))
+            tokens.append("\\" + char)
         index += 1
-    return "".join(out)
+    return tuple(tokens)
+
+
+def _segment_matches(tokens: tuple[str, ...], name: str) -> bool:
+    """Classic wildcard matching with one backtrack point (the last `*`): O(len(tokens) * len(name))."""
+    t = n = 0
+    star_t, star_n = -1, 0
+    while n < len(name):
+        if t < len(tokens) and (tokens[t] == "?" or (tokens[t] != "*" and tokens[t][1] == name[n])):
+            t += 1
+            n += 1
+        elif t < len(tokens) and tokens[t] == "*":
+            star_t, star_n = t, n
+            t += 1
+        elif star_t >= 0:
+            t = star_t + 1
+            star_n += 1
+            n = star_n
+        else:
+            return False
+    while t < len(tokens) and tokens[t] == "*":
+        t += 1
+    return t == len(tokens)
+
+
+def _segments_match(pattern: tuple[tuple[str, ...] | str, ...], path: list[str]) -> bool:
+    """Whether the path segments match the pattern segments; `**` spans zero or more segments.
+    Dynamic programming over (pattern index, path index): polynomial whatever the pattern."""
+    # reachable[j]: the first i pattern segments can match the first j path segments.
+    reachable = [True] + [False] * len(path)
+    for segment in pattern:
+        if segment == _ANY_DEPTH:
+            for j in range(1, len(path) + 1):
+                reachable[j] = reachable[j] or reachable[j - 1]
+            continue
+        following = [False] * (len(path) + 1)
+        for j in range(1, len(path) + 1):
+            following[j] = reachable[j - 1] and _segment_matches(segment, path[j - 1])  # type: ignore[arg-type]
+        reachable = following
+    return reachable[len(path)]
 
 
 @lru_cache(maxsize=1024)
-def compile_pattern(pattern: str) -> re.Pattern[str] | None:
+def compile_pattern(pattern: str) -> CompiledPattern | None:
     if pattern.startswith("!"):
         return None  # negation is not supported by GitHub: such a line owns nothing
     anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
@@ -137,33 +194,33 @@ def compile_pattern(pattern: str) -> re.Pattern[str] | None:
     if not body:
         return None
     directory_only = pattern.endswith("/")
-    segments = body.split("/")
-    parts: list[str] = ["^"]
+    raw_segments = body.split("/")  # an empty segment (`a//b`) matches no real path, as before
+    segments: list[tuple[str, ...] | str] = []
     if not anchored:
-        parts.append("(?:.*/)?")
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if segment == "**":
-            parts.append(".*" if last else "(?:.*/)?")
-            continue
-        parts.append(_segment_regex(segment))
-        if not last:
-            parts.append("/")
-    last_segment = segments[-1]
-    if last_segment == "**":
-        parts.append("$")
+        segments.append(_ANY_DEPTH)  # no slash: matches at any depth
+    for segment in raw_segments:
+        if segment == _ANY_DEPTH:
+            if not segments or segments[-1] != _ANY_DEPTH:
+                segments.append(_ANY_DEPTH)
+        else:
+            segments.append(_glob_tokens(segment))
+    last_segment = raw_segments[-1]
+    if last_segment == _ANY_DEPTH:
+        segments.append(("*",))  # `/build/**` owns what is below build/, at least one segment
+        segments.append(_ANY_DEPTH)
     elif directory_only:
-        parts.append("/.*$")  # a folder pattern owns what is below it, not a file of that name
+        segments.append(("*",))  # a folder pattern owns what is below it, not a file of that name
+        segments.append(_ANY_DEPTH)
     elif re.search(r"(?<!\\)[*?]", last_segment):
-        parts.append("$")  # GitHub: `docs/*` does not descend into docs/x/
+        pass  # GitHub: `docs/*` does not descend into docs/x/
     else:
-        parts.append("(?:/.*)?$")  # a plain name owns the file, or the folder and all below it
-    return re.compile("".join(parts))
+        segments.append(_ANY_DEPTH)  # a plain name owns the file, or the folder and all below it
+    return CompiledPattern(tuple(segments))
 
 
 def pattern_matches(pattern: str, relative_path: str) -> bool:
     compiled = compile_pattern(pattern)
-    return compiled is not None and compiled.match(relative_path) is not None
+    return compiled is not None and _segments_match(compiled.segments, relative_path.split("/"))
 
 
 def normalise_team(name: str) -> str:

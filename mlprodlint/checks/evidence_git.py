@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from ..dates import parse_date
 from ..repo_facts import RepoFacts
-from .base import CheckContext, NothingToCheck, Violation
+from .base import CheckContext, Examined, NothingToCheck, Violation
 from .fieldpath import first, resolve
-from .fields import parse_date
 
 
 # Check functions that read git history (parallel runs read it once, before starting workers).
@@ -46,10 +46,9 @@ def signoff_after_code_change(
     ctx: CheckContext, /, path: str, group_by: str | None = None
 ) -> Iterator[Violation | NothingToCheck]:
     declared = first(ctx.manifest, "metadata.paths")
-    if not isinstance(declared, list):
-        return
-    code_paths = [p for p in declared if isinstance(p, str) and p.strip()]
+    code_paths = [p for p in declared if isinstance(p, str) and p.strip()] if isinstance(declared, list) else []
     if not code_paths:
+        yield NothingToCheck("no metadata.paths declared, so no code to compare the sign-off with")
         return
     dated: list[tuple[str, str, dt.date, Any]] = []
     for match in resolve(ctx.manifest, path):
@@ -61,6 +60,7 @@ def signoff_after_code_change(
                 group = None  # a schema error (MPL002); unhashable, so judged on its own
             dated.append((match.pointer, match.display, date, group))
     if not dated:
+        yield NothingToCheck(f"no dated sign-off at {path}")
         return
     facts = _facts(ctx)
     history = facts.history()  # git runs here, once per repository
@@ -74,7 +74,9 @@ def signoff_after_code_change(
         return
     commit, file = change.commit, change.file
     if commit is None:
+        yield NothingToCheck("no commit touches " + ", ".join(code_paths))
         return
+    yield Examined(f"commit {commit.short} ({commit.date.date().isoformat()}) that changed {file}")
     newest: dict[Any, dt.date] = {}
     for _, _, date, group in dated:
         if group is not None:

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from .base import CheckContext, CheckSpec, Violation
+from .base import CheckContext, CheckSpec, NothingToCheck, Violation, object_args
 from .fieldpath import Match, first, is_empty, resolve
+from ..dates import parse_date  # re-exported: older plugins imported it from here
+from ..redact import shown
+from ..regexsafe import MAX_MATCH_CHARS
 
 _PATH_ARG = {"type": "string", "minLength": 1, "description": "dotted field path; [] fans out"}
 _PATHS_ARG = {"type": "array", "items": _PATH_ARG, "minItems": 1}
-
-
-def _args(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }
 
 
 def _present_values(ctx: CheckContext, path: str) -> Iterator[Match]:
@@ -29,16 +22,42 @@ def _present_values(ctx: CheckContext, path: str) -> Iterator[Match]:
             yield match
 
 
+def nothing_declared(path: str) -> NothingToCheck:
+    """"no X declared": the reason a value check did not run (`a.b[].c` names the list a.b)."""
+    shown = path.split("[]", 1)[0].rstrip(".") if "[]" in path else path
+    return NothingToCheck(f"no {shown} declared")
+
+
+def _examine(ctx: CheckContext, path: str, check: Any) -> Iterator[Violation | NothingToCheck]:
+    """Run `check(match)` over the present values at `path`; nothing present -> NothingToCheck.
+
+    A check over values that are not there examined nothing, so it must not pass (issue 9).
+    """
+    seen = False
+    for match in _present_values(ctx, path):
+        seen = True
+        yield from check(match)
+    if not seen:
+        yield nothing_declared(path)
+
+
 # --- presence -----------------------------------------------------------------------------
 
 
-def present(ctx: CheckContext, /, path: str | None = None, paths: list[str] | None = None) -> Iterator[Violation]:
-    for field_path in paths or [path or ""]:
+def present(
+    ctx: CheckContext, /, path: str | None = None, paths: list[str] | None = None
+) -> Iterator[Violation | NothingToCheck]:
+    examined = False
+    field_paths = paths or [path or ""]
+    for field_path in field_paths:
         for match in resolve(ctx.manifest, field_path):
+            examined = True
             if not match.present:
                 yield Violation(match.pointer, f"{match.display} is missing")
             elif is_empty(match.value):
                 yield Violation(match.pointer, f"{match.display} is empty")
+    if not examined:  # only a `[]` over a missing or empty list names no place at all
+        yield nothing_declared(field_paths[0])
 
 
 PRESENT = CheckSpec(
@@ -63,7 +82,7 @@ def present_any(ctx: CheckContext, /, paths: list[str]) -> Iterator[Violation]:
 
 
 PRESENT_ANY = CheckSpec(
-    "present_any", present_any, _args({"paths": _PATHS_ARG}, ["paths"]),
+    "present_any", present_any, object_args({"paths": _PATHS_ARG}, ["paths"]),
     "At least one of the named fields exists and is not empty.",
 )
 
@@ -71,20 +90,27 @@ PRESENT_ANY = CheckSpec(
 # --- shape of values ----------------------------------------------------------------------
 
 
-def matches(ctx: CheckContext, /, path: str, pattern: str, expected: str = "") -> Iterator[Violation]:
+def matches(
+    ctx: CheckContext, /, path: str, pattern: str, expected: str = ""
+) -> Iterator[Violation | NothingToCheck]:
     regex = re.compile(pattern)
-    for match in _present_values(ctx, path):
+
+    def check(match: Match) -> Iterator[Violation]:
         values = match.value if isinstance(match.value, list) else [match.value]
         for value in values:
-            if not isinstance(value, str) or not regex.search(value):
+            if isinstance(value, str) and len(value) > MAX_MATCH_CHARS:
+                yield Violation(match.pointer, _too_long(match.display))
+            elif not isinstance(value, str) or not regex.search(value):
                 what = expected or f"match {pattern!r}"
                 yield Violation(match.pointer, f"{match.display} {_show(value)} does not {what}")
+
+    yield from _examine(ctx, path, check)
 
 
 MATCHES = CheckSpec(
     "matches",
     matches,
-    _args(
+    object_args(
         {"path": _PATH_ARG, "pattern": {"type": "string", "format": "regex"},
          "expected": {"type": "string"}},
         ["path", "pattern"],
@@ -96,8 +122,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _CHANNEL = re.compile(r"^(#[\w.-]+|(slack|teams|mattermost|discord|chat):[#@]?[\w./-]+)$", re.IGNORECASE)
 
 
-def email_or_channel(ctx: CheckContext, /, path: str) -> Iterator[Violation]:
-    for match in _present_values(ctx, path):
+def email_or_channel(ctx: CheckContext, /, path: str) -> Iterator[Violation | NothingToCheck]:
+    def check(match: Match) -> Iterator[Violation]:
         value = match.value
         if not isinstance(value, str) or not (_EMAIL.match(value.strip()) or _CHANNEL.match(value.strip())):
             yield Violation(
@@ -105,9 +131,11 @@ def email_or_channel(ctx: CheckContext, /, path: str) -> Iterator[Violation]:
                 f"{match.display} {_show(value)} is neither an email address nor a chat channel",
             )
 
+    yield from _examine(ctx, path, check)
+
 
 EMAIL_OR_CHANNEL = CheckSpec(
-    "email_or_channel", email_or_channel, _args({"path": _PATH_ARG}, ["path"]),
+    "email_or_channel", email_or_channel, object_args({"path": _PATH_ARG}, ["path"]),
     "Present values are an email address or a chat channel (#channel, slack:#channel).",
 )
 
@@ -115,8 +143,8 @@ _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def url_or_path(ctx: CheckContext, /, path: str, https_only: bool = False) -> Iterator[Violation]:
-    for match in _present_values(ctx, path):
+def url_or_path(ctx: CheckContext, /, path: str, https_only: bool = False) -> Iterator[Violation | NothingToCheck]:
+    def check(match: Match) -> Iterator[Violation]:
         values = match.value if isinstance(match.value, list) else [match.value]
         for value in values:
             if not isinstance(value, str):
@@ -133,36 +161,42 @@ def url_or_path(ctx: CheckContext, /, path: str, https_only: bool = False) -> It
                     f"{match.display} {_show(text)} uses an unsupported scheme; use https:// or a repo path",
                 )
 
+    yield from _examine(ctx, path, check)
+
 
 URL_OR_PATH = CheckSpec(
     "url_or_path",
     url_or_path,
-    _args({"path": _PATH_ARG, "https_only": {"type": "boolean"}}, ["path"]),
+    object_args({"path": _PATH_ARG, "https_only": {"type": "boolean"}}, ["path"]),
     "Present values are http(s) URLs or repository paths (no javascript:, file:, ...).",
 )
 
 
-def one_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation]:
-    for match in _present_values(ctx, path):
+def one_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation | NothingToCheck]:
+    def check(match: Match) -> Iterator[Violation]:
         if match.value not in values:
             allowed = ", ".join(str(v) for v in values)
             yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, expected one of: {allowed}")
 
+    yield from _examine(ctx, path, check)
+
 
 ONE_OF = CheckSpec(
-    "one_of", one_of, _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    "one_of", one_of, object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
     "A present value is one of the listed values.",
 )
 
 
-def none_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation]:
-    for match in _present_values(ctx, path):
+def none_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation | NothingToCheck]:
+    def check(match: Match) -> Iterator[Violation]:
         if match.value in values:
             yield Violation(match.pointer, f"{match.display} is {_show(match.value)}")
 
+    yield from _examine(ctx, path, check)
+
 
 NONE_OF = CheckSpec(
-    "none_of", none_of, _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    "none_of", none_of, object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
     "A present value is none of the listed values.",
 )
 
@@ -179,7 +213,7 @@ def is_true(ctx: CheckContext, /, path: str) -> Iterator[Violation]:
 
 
 IS_TRUE = CheckSpec(
-    "is_true", is_true, _args({"path": _PATH_ARG}, ["path"]),
+    "is_true", is_true, object_args({"path": _PATH_ARG}, ["path"]),
     "The field is true (or a mapping whose `enabled` is true).",
 )
 
@@ -193,33 +227,51 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def min_value(ctx: CheckContext, /, path: str, min: float) -> Iterator[Violation]:
-    for match in _present_values(ctx, path):
-        number = _number(match.value)
-        if number is not None and number < min:
+def _numbers(ctx: CheckContext, path: str) -> tuple[list[tuple[Match, float]], NothingToCheck | None]:
+    """The present numbers at `path`, or why there is nothing to compare (values that are not
+    numbers are the schema's finding, MPL002)."""
+    present = list(_present_values(ctx, path))
+    found = [(m, n) for m in present if (n := _number(m.value)) is not None]
+    if found:
+        return found, None
+    return found, NothingToCheck(f"{path} is not a number") if present else nothing_declared(path)
+
+
+def min_value(ctx: CheckContext, /, path: str, min: float) -> Iterator[Violation | NothingToCheck]:
+    found, nothing = _numbers(ctx, path)
+    if nothing is not None:
+        yield nothing
+    for match, number in found:
+        if number < min:
             yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, below {min:g}")
 
 
 MIN_VALUE = CheckSpec(
-    "min_value", min_value, _args({"path": _PATH_ARG, "min": {"type": "number"}}, ["path", "min"]),
+    "min_value", min_value, object_args({"path": _PATH_ARG, "min": {"type": "number"}}, ["path", "min"]),
     "A present number is at least `min`.",
 )
 
 
-def max_value(ctx: CheckContext, /, path: str, max: float) -> Iterator[Violation]:
-    for match in _present_values(ctx, path):
-        number = _number(match.value)
-        if number is not None and number > max:
+def max_value(ctx: CheckContext, /, path: str, max: float) -> Iterator[Violation | NothingToCheck]:
+    found, nothing = _numbers(ctx, path)
+    if nothing is not None:
+        yield nothing
+    for match, number in found:
+        if number > max:
             yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, above {max:g}")
 
 
 MAX_VALUE = CheckSpec(
-    "max_value", max_value, _args({"path": _PATH_ARG, "max": {"type": "number"}}, ["path", "max"]),
+    "max_value", max_value, object_args({"path": _PATH_ARG, "max": {"type": "number"}}, ["path", "max"]),
     "A present number is at most `max`.",
 )
 
 
-def ordered(ctx: CheckContext, /, paths: list[str]) -> Iterator[Violation]:
+def ordered(ctx: CheckContext, /, paths: list[str]) -> Iterator[Violation | NothingToCheck]:
+    present = [p for p in paths if _number(first(ctx.manifest, p)) is not None]
+    if len(present) < 2:  # one number is in order with nothing: there is nothing to compare
+        yield NothingToCheck(f"fewer than two of {', '.join(paths)} set")
+        return
     previous: tuple[str, float] | None = None
     for field_path in paths:
         value = _number(first(ctx.manifest, field_path))
@@ -232,7 +284,7 @@ def ordered(ctx: CheckContext, /, paths: list[str]) -> Iterator[Violation]:
 
 
 ORDERED = CheckSpec(
-    "ordered", ordered, _args({"paths": _PATHS_ARG}, ["paths"]),
+    "ordered", ordered, object_args({"paths": _PATHS_ARG}, ["paths"]),
     "The present numbers among the fields never decrease in the order given (p50 <= p95 <= p99).",
 )
 
@@ -248,7 +300,7 @@ def min_items(ctx: CheckContext, /, path: str, count: int) -> Iterator[Violation
 
 
 MIN_ITEMS = CheckSpec(
-    "min_items", min_items, _args({"path": _PATH_ARG, "count": {"type": "integer", "minimum": 1}}, ["path", "count"]),
+    "min_items", min_items, object_args({"path": _PATH_ARG, "count": {"type": "integer", "minimum": 1}}, ["path", "count"]),
     "The field is a list with at least `count` items.",
 )
 
@@ -264,7 +316,7 @@ def any_item(ctx: CheckContext, /, path: str, where: dict[str, Any]) -> Iterator
 ANY_ITEM = CheckSpec(
     "any_item",
     any_item,
-    _args({"path": _PATH_ARG, "where": {"type": "object", "minProperties": 1}}, ["path", "where"]),
+    object_args({"path": _PATH_ARG, "where": {"type": "object", "minProperties": 1}}, ["path", "where"]),
     "At least one item of the list has all the given field values.",
 )
 
@@ -279,7 +331,7 @@ def contains_any(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator
 CONTAINS_ANY = CheckSpec(
     "contains_any",
     contains_any,
-    _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
     "The list contains at least one of the given values.",
 )
 
@@ -309,24 +361,31 @@ def each_item_matches(
     pattern: str,
     where: dict[str, Any] | None = None,
     expected: str = "",
-) -> Iterator[Violation]:
+) -> Iterator[Violation | NothingToCheck]:
     """Every item of the list (that has all the `where` values) has `field` matching `pattern`."""
     regex = re.compile(pattern)
+    examined = False
     for match, index, item in _items(ctx, path, where):
+        examined = True
         value = item.get(field)
         pointer = f"{match.pointer}/{index}/{field}"
         label = _item_label(match, index, item)
         if is_empty(value):
             yield Violation(pointer, f"{label} has no {field}")
+        elif isinstance(value, str) and len(value) > MAX_MATCH_CHARS:
+            yield Violation(pointer, _too_long(f"{label} {field}"))
         elif not isinstance(value, str) or not regex.search(value):
             what = expected or f"match {pattern!r}"
             yield Violation(pointer, f"{label} {field} {_show(value)} does not {what}")
+    if not examined:
+        wanted = ", ".join(f"{k}: {v}" for k, v in (where or {}).items())
+        yield NothingToCheck(f"no item of {path} has {wanted}" if wanted else f"no {path} declared")
 
 
 EACH_ITEM_MATCHES = CheckSpec(
     "each_item_matches",
     each_item_matches,
-    _args(
+    object_args(
         {"path": _PATH_ARG, "field": {"type": "string", "minLength": 1},
          "pattern": {"type": "string", "format": "regex"},
          "where": {"type": "object", "minProperties": 1}, "expected": {"type": "string"}},
@@ -336,13 +395,15 @@ EACH_ITEM_MATCHES = CheckSpec(
 )
 
 
-def distinct(ctx: CheckContext, /, path: str, ignore_case: bool = True) -> Iterator[Violation]:
+def distinct(ctx: CheckContext, /, path: str, ignore_case: bool = True) -> Iterator[Violation | NothingToCheck]:
     """No value repeats among the values `path` names (e.g. `governance.approvals[].by`)."""
     seen: dict[Any, str] = {}
-    for match in _present_values(ctx, path):
+    values = [m for m in _present_values(ctx, path) if not isinstance(m.value, (list, dict))]
+    if len(values) < 2:  # one value cannot repeat: "all different" was not examined
+        yield NothingToCheck(f"fewer than two {path} values to compare")
+        return
+    for match in values:
         value = match.value
-        if isinstance(value, (list, dict)):
-            continue
         key = value.strip().lower() if ignore_case and isinstance(value, str) else value
         if key in seen:
             yield Violation(match.pointer, f"{match.display} repeats {_show(value)} (also at {seen[key]})")
@@ -353,23 +414,12 @@ def distinct(ctx: CheckContext, /, path: str, ignore_case: bool = True) -> Itera
 DISTINCT = CheckSpec(
     "distinct",
     distinct,
-    _args({"path": _PATH_ARG, "ignore_case": {"type": "boolean"}}, ["path"]),
+    object_args({"path": _PATH_ARG, "ignore_case": {"type": "boolean"}}, ["path"]),
     "The values a fanned-out path names are pairwise different (case-insensitive by default).",
 )
 
 
 # --- dates --------------------------------------------------------------------------------
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value if not isinstance(value, dt.datetime) else value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def date_within(
@@ -379,20 +429,35 @@ def date_within(
     paths: list[str] | None = None,
     max_age_days: int | None = None,
     option: str | None = None,
-) -> Iterator[Violation]:
+) -> Iterator[Violation | NothingToCheck]:
     """A present date is not older than the limit, nor in the future.
 
     `paths` lists alternative spellings of one date (e.g. `access_review` as a bare date or as
-    `access_review.date`); values that are not dates are left to the schema.
+    `access_review.date`); values that are not dates are left to the schema. A record that is
+    declared without its date (`fairness_review: {by: ...}`, or a plain string) cannot be shown
+    recent: that is a finding, never a pass. Nothing declared at all is nothing to check.
     """
     limit = max_age_days
     if option is not None and isinstance(ctx.options.get(option), int):
         limit = int(ctx.options[option])
-    for field_path in paths or [path or ""]:
-        for match in _present_values(ctx, field_path):
+    field_paths = paths or [path or ""]
+    dated = undated = False
+    undated_violations: list[Violation] = []
+    # The record a date belongs to is the parent of the longest spelling (`access_review` of
+    # `access_review.date`); a shorter spelling being absent says nothing.
+    record_path = max(field_paths, key=len)
+    for field_path in field_paths:
+        for match in resolve(ctx.manifest, field_path):
+            if not match.present or is_empty(match.value):
+                parent = _parent_record(ctx, match) if field_path == record_path else None
+                if parent is not None:
+                    undated_violations.append(parent)
+                continue
             date = parse_date(match.value)
             if date is None:
+                undated = True
                 continue  # the schema reports malformed dates
+            dated = True
             if date > ctx.today:
                 yield Violation(match.pointer, f"{match.display} {date.isoformat()} is in the future")
             elif limit is not None and (ctx.today - date).days > limit:
@@ -400,6 +465,42 @@ def date_within(
                 yield Violation(
                     match.pointer, f"{match.display} {date.isoformat()} is {age} days old (limit {limit})"
                 )
+    if dated and len(field_paths) > 1:
+        return  # one spelling held the date (e.g. `access_review: 2026-01-01`)
+    if undated_violations:
+        yield from undated_violations
+    elif not dated:
+        yield NothingToCheck(
+            f"{field_paths[0]} is not a date (MPL002 reports it)" if undated
+            else f"no {field_paths[0] if len(field_paths) > 1 else _parent_path(field_paths[0])} declared"
+        )
+
+
+def _parent_path(path: str) -> str:
+    return path.rsplit(".", 1)[0].replace("[]", "") if "." in path else path
+
+
+def _parent_record(ctx: CheckContext, match: Match) -> Violation | None:
+    """A Violation when the date's record is declared but carries no date; else None."""
+    parent_pointer = match.pointer.rsplit("/", 1)[0]
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in parent_pointer.split("/")[1:]]
+    node: Any = ctx.manifest
+    for token in tokens:
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            return None
+    if not tokens or is_empty(node) or isinstance(node, list):
+        return None
+    if isinstance(node, (dict, str)):
+        owner = match.display.rsplit(".", 1)[0]
+        return Violation(
+            match.pointer if isinstance(node, dict) else parent_pointer,
+            f"{owner} has no date, so it cannot be shown to be recent",
+        )
+    return None
 
 
 DATE_WITHIN = CheckSpec(
@@ -416,13 +517,19 @@ DATE_WITHIN = CheckSpec(
         "oneOf": [{"required": ["path"]}, {"required": ["paths"]}],
         "additionalProperties": False,
     },
-    "A present date is not in the future and not older than max_age_days (or the named option).",
+    "A present date is not in the future and not older than max_age_days (or the named option); "
+    "a record declared without its date fails.",
 )
 
 
+def _too_long(display: str) -> str:
+    # A pack's pattern may backtrack: over this length it is not run, and a value that was not
+    # examined cannot pass.
+    return f"{display} is longer than {MAX_MATCH_CHARS} characters, too long to match against the pattern"
+
+
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
+    return shown(value, 60)
 
 
 BUILTIN = (

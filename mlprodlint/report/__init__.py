@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError, UsageError
 from ..output import check_writable as check_writable  # re-exported for the CLI
-from ..output import write_atomic
+from ..output import PendingFile, write_atomic
 from ..findings import RunResult, Severity
 from ..rules import Rule
 
@@ -49,6 +49,7 @@ _FORMATTERS: dict[str, tuple[str, str]] = {
     "github": ("github", "render"),
     "gitlab": ("gitlab", "render"),
     "comment": ("comment", "render"),
+    "annex-iv": ("annexiv", "render"),
 }
 
 
@@ -64,11 +65,25 @@ def _lazy(module: str, function: str) -> Formatter:
 
 FORMATS: dict[str, Formatter] = {name: _lazy(*target) for name, target in _FORMATTERS.items()}
 # Formats that show the generation time, git commit or hostname (collecting them costs a git call).
-NEEDS_PROVENANCE = frozenset({"html", "markdown", "junit", "template"})
+NEEDS_PROVENANCE = frozenset({"html", "markdown", "junit", "template", "json"})
 
 
 def render(result: RunResult, fmt: str, context: ReportContext) -> str:
     return FORMATS[fmt](result, context)
+
+
+# Formats rendered a piece at a time (`chunks(result, context)` in their module): their reports
+# stream to the destination instead of being held whole in memory. The others are one string.
+_STREAMED: dict[str, str] = {"json": "jsonout", "text": "text"}
+
+
+def chunks(result: RunResult, fmt: str, context: ReportContext) -> Iterable[str]:
+    if fmt in _STREAMED:
+        from importlib import import_module
+
+        streamed: Iterable[str] = import_module(f".{_STREAMED[fmt]}", __name__).chunks(result, context)
+        return streamed
+    return (render(result, fmt, context),)
 
 
 @dataclass(frozen=True)
@@ -113,8 +128,8 @@ def check_not_inputs(requests: Sequence[OutputRequest], inputs: Sequence[Path]) 
     for request in requests:
         if request.path is not None and _real(request.path) in read:
             raise UsageError(
-                f"{request.path.as_posix()}: refusing to write a report over a file this run reads; "
-                "choose another output file"
+                f"{request.path.as_posix()}: refusing to write a {'baseline' if request.fmt == 'baseline' else 'report'} "
+                "over a file this run reads; choose another output file"
             )
 
 
@@ -144,20 +159,24 @@ def write_report(path: Path, text: str) -> None:
 
 
 def render_request(result: RunResult, request: OutputRequest, context: ReportContext) -> str:
+    return "".join(_request_chunks(result, request, context))
+
+
+def _request_chunks(result: RunResult, request: OutputRequest, context: ReportContext) -> Iterable[str]:
     if request.template is not None:
         from .usertemplate import render_template
 
-        return render_template(request.template, result, context)
-    return render(result, request.fmt, context)
+        return (render_template(request.template, result, context),)
+    return chunks(result, request.fmt, context)
 
 
-def render_all(
+def _prepared(
     result: RunResult, requests: Sequence[OutputRequest], context: ReportContext
-) -> list[tuple[OutputRequest, str]]:
-    """Render every report first: a failure in any of them must leave no file written."""
+) -> list[tuple[OutputRequest, RunResult, ReportContext]]:
+    """Each request with the result and context it renders (paths rebased, colour for a terminal)."""
     from .roots import ROOT_RELATIVE_FORMATS, rebase
 
-    rendered = []
+    prepared = []
     rebased: RunResult | None = None
     for request in requests:
         # Colour codes belong on a terminal only, never in a file.
@@ -166,5 +185,59 @@ def render_all(
         if context.source_root is not None and request.fmt in ROOT_RELATIVE_FORMATS:
             rebased = rebased or rebase(result, context.source_root)
             source = rebased
-        rendered.append((request, render_request(source, request, own)))
-    return rendered
+        prepared.append((request, source, own))
+    return prepared
+
+
+def render_all(
+    result: RunResult, requests: Sequence[OutputRequest], context: ReportContext
+) -> list[tuple[OutputRequest, str]]:
+    """Render every report to text (for callers that need the text itself)."""
+    return [(request, render_request(source, request, own)) for request, source, own in _prepared(result, requests, context)]
+
+
+def write_all(
+    result: RunResult, requests: Sequence[OutputRequest], context: ReportContext, echo: Callable[[str], None]
+) -> None:
+    """Stream every report to its destination; a failure in any of them leaves no file written.
+
+    File reports stream into temporary files next to their paths; the report for stdout (or a
+    device, FIFO or /dev/fd path) streams through `echo` once every file report is complete; the
+    temporary files are renamed into place last. Memory holds one finding's text at a time, not
+    the report.
+    """
+    from ..gcpolicy import batch
+
+    with batch():
+        _write_all(result, requests, context, echo)
+
+
+def _write_all(
+    result: RunResult, requests: Sequence[OutputRequest], context: ReportContext, echo: Callable[[str], None]
+) -> None:
+    prepared = _prepared(result, requests, context)
+    for request, _, _ in prepared:
+        if request.path is not None:
+            check_writable(request.path)
+    pending: list[PendingFile] = []
+    try:
+        for request, source, own in prepared:
+            if request.path is None or _is_stream(request.path):
+                continue
+            # Through a symlink to its target: the link stays a link.
+            target = Path(os.path.realpath(request.path)) if request.path.is_symlink() else request.path
+            pending.append(PendingFile(target))
+            for piece in _request_chunks(source, request, own):
+                pending[-1].write(piece)
+        for request, source, own in prepared:
+            if request.path is None:
+                for piece in _request_chunks(source, request, own):
+                    echo(piece)
+            elif _is_stream(request.path):
+                write_report(request.path, render_request(source, request, own))
+    except BaseException:
+        for file in pending:
+            file.discard()
+        raise
+    for file in pending:
+        file.commit()

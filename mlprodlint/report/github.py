@@ -8,12 +8,15 @@ command early or inject a second one.
 from __future__ import annotations
 
 from ..findings import Finding, RunResult, Severity
+from ..textsafe import printable
 from . import ReportContext
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
+    # Other control characters (ESC, C1, U+2028...) are shown escaped, as in the text format.
+    text = printable(text, keep="\r\n\t")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -21,7 +24,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
+def annotation(finding: Finding, command: str | None = None) -> str:
     properties = ",".join(
         f"{key}={escape_property(value)}"
         for key, value in (
@@ -32,11 +35,13 @@ def annotation(finding: Finding) -> str:
         )
     )
     body = f"{finding.message}\nfix: {finding.fix}" if finding.fix else finding.message
-    return f"::{_COMMANDS[finding.severity]} {properties}::{escape_data(body)}"
+    return f"::{command or _COMMANDS[finding.severity]} {properties}::{escape_data(body)}"
 
 
 def render(result: RunResult, context: ReportContext) -> str:
-    lines = [annotation(f) for f in result.findings if not f.waived]
+    lines = [annotation(f) for f in result.findings if not f.waived and not f.upcoming]
+    # Upcoming obligations (effective_from later than today) are notices: they never fail the run.
+    lines += [annotation(f, "notice") for f in result.findings if f.upcoming and not f.waived]
     summary = result.summary(context.fail_on)
     per_severity = ", ".join(f"{n} {label}" for label, n in summary.by_severity.items())
     # A plain log line (not a command): never starts with "::".

@@ -43,7 +43,7 @@ def fingerprint(finding: Finding, occurrence: int) -> str:
 def issues(result: RunResult) -> list[dict[str, Any]]:
     seen: dict[tuple[str, str, str], int] = {}
     out = []
-    for finding in (f for f in result.findings if not f.waived):
+    for finding in (f for f in result.findings if not f.waived and not f.upcoming):
         key = (finding.rule_id, finding.path, finding.pointer)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..findings import RunResult
+from ..textsafe import jinja_finalize
 from . import ReportContext
 from .model import build
 
@@ -19,7 +20,7 @@ from .model import build
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~&$])")
 # At the start of a block these open a list, heading or setext underline.
 _MD_BLOCK_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # C0, DEL, C1, bidi
 
 
 def md_escape(value: Any) -> str:
@@ -84,6 +85,7 @@ def _environment(autoescape: bool) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=jinja_finalize(),  # every value shown: control characters escaped (reports go to CI logs too)
     )
     environment.filters["md"] = md_escape
     environment.filters["mdcode"] = md_code

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..findings import RuleResult, RunResult, Status
 from ..readiness import score_text
+from ..textsafe import printable
 from . import ReportContext
 
 # Characters XML 1.0 cannot carry at all (a YAML "\x01" escape can produce them).
@@ -17,7 +18,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    # Then what XML allows but a terminal or log viewer would act on (C1, U+2028, bidi) is escaped.
+    return printable(_NOT_XML.sub("\ufffd", text), keep="\t\n\r")
 
 
 def _classname(service: str, area: str) -> str:
@@ -27,10 +29,12 @@ def _classname(service: str, area: str) -> str:
 
 def _failure_text(result: RuleResult, context: ReportContext) -> str:
     rule = context.rules.get(result.rule_id)
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.message}" for f in result.findings if not f.baselined]
+    # One line per finding: a newline in a value must not start a line of its own in a CI log.
+    lines = [f"{printable(f.path)}:{f.line}:{f.column}: {printable(f.message)}"
+             for f in result.findings if not f.baselined]
     if rule is not None:
-        lines.append(f"fix: {rule.fix}")
-        lines.append(f"why: {rule.rationale}")
+        lines.append(f"fix: {printable(rule.fix)}")
+        lines.append(f"why: {printable(rule.rationale)}")
     return _clean("\n".join(lines))
 
 
@@ -48,13 +52,16 @@ def _testcase(parent: Any, result: RuleResult, service: str, context: ReportCont
         more = f" (and {len(reported) - 1} more)" if len(reported) > 1 else ""
         failure = ET.SubElement(case, "failure", {"message": _clean(first + more), "type": result.severity.label})
         failure.text = _failure_text(result, context)
-    elif result.status is Status.WAIVED:
+    elif result.waiver is not None:
+        waiver = result.waiver
         ET.SubElement(case, "skipped", {"message": _clean(
-            f"waived: {result.waiver_reason} (approved by {result.waiver_approved_by or 'nobody'}, "
-            f"expires {result.waiver_expires or 'never'})"
+            f"waived: {waiver.reason} (approved by {waiver.approved_by or 'nobody'}, expires {waiver.expires or 'never'})"
         )})
     elif result.status is Status.BASELINED:
         ET.SubElement(case, "skipped", {"message": f"baselined: {len(result.findings)} known finding(s) in the baseline"})
+    elif result.status is Status.UPCOMING:
+        first = result.findings[0].message if result.findings else result.rule_name
+        ET.SubElement(case, "skipped", {"message": _clean(f"upcoming: {first}")})
     elif result.status is Status.NOT_APPLICABLE:
         ET.SubElement(case, "skipped", {"message": _clean(f"not applicable: {result.reason or 'nothing to check'}")})
 
@@ -83,7 +90,7 @@ def render(result: RunResult, context: ReportContext) -> str:
             "tests": str(len(results)),
             "failures": str(sum(r.status is Status.FAIL for r in results)),
             "errors": "0",
-            "skipped": str(sum(r.status in (Status.WAIVED, Status.BASELINED, Status.NOT_APPLICABLE) for r in results)),
+            "skipped": str(sum(r.status in (Status.WAIVED, Status.BASELINED, Status.NOT_APPLICABLE, Status.UPCOMING) for r in results)),
             "time": "0",
         })
         properties = ET.SubElement(suite, "properties")
@@ -107,7 +114,8 @@ def render(result: RunResult, context: ReportContext) -> str:
             _testcase(suite, rule_result, manifest.name or manifest.path, context)
         system_out = ET.SubElement(suite, "system-out")
         system_out.text = _clean(
-            f"{manifest.path}: {assessed.verdict}, level {assessed.level or 'none'}, score {score_text(assessed.score)}/100; "
+            f"{printable(manifest.path)}: {assessed.verdict}, level {assessed.level or 'none'}, "
+            f"score {score_text(assessed.score)}/100; "
             + ", ".join(f"{a.area} {score_text(a.percent)}" for a in assessed.areas)
         )
         ET.SubElement(suite, "system-err").text = ""

@@ -10,15 +10,21 @@ from urllib.parse import urlsplit
 
 from ..findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
 from ..provenance import NOT_A_GIT_REPOSITORY, Provenance
-from ..readiness import AREAS, LEVELS, NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, WEIGHTS, Readiness, level_rank
+from ..readiness import (
+    AREAS, LEVELS, NOT_ASSESSED, NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, WEIGHTS, Readiness,
+    level_rank,
+)
 from ..rules import Rule
 from . import ReportContext
 from .mltestscore import SECTIONS, TESTS
 
 MODEL_VERSION = "1.0"
 _VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
-_VERDICT_CLASS = {NOT_READY: "not-ready", READY_WITH_BASELINE: "baseline", READY_WITH_WAIVERS: "waivers", READY: "ready"}
-_STATUS_ORDER = {Status.FAIL: 0, Status.BASELINED: 1, Status.WAIVED: 2, Status.PASS: 3, Status.NOT_APPLICABLE: 4}
+_VERDICT_CLASS = {
+    NOT_READY: "not-ready", NOT_ASSESSED: "not-assessed", READY_WITH_BASELINE: "baseline", READY_WITH_WAIVERS: "waivers",
+    READY: "ready",
+}
+_STATUS_ORDER = {Status.FAIL: 0, Status.UPCOMING: 1, Status.BASELINED: 2, Status.WAIVED: 3, Status.PASS: 4, Status.NOT_APPLICABLE: 5}
 # ML Test Score test states: met only when a citing rule was evaluated and every evaluated citing
 # rule passes; a failing, waived or baselined one means not met; no evaluated one, not assessed.
 MET, NOT_MET, NOT_ASSESSED = "met", "not_met", "not_assessed"
@@ -48,16 +54,18 @@ def scoring() -> dict[str, Any]:
         "rules": [
             f"Only evaluated rules count. Each weighs by its severity ({weight_text}). A rule that passes "
             "or is waived earns its weight; a failing or baselined rule earns nothing; a rule that is not "
-            "applicable (nothing to examine, or blocked by a failing root rule) does not count.",
+            "applicable (nothing to examine, or blocked by a failing root rule) does not count, nor does an "
+            "upcoming one (violated, but its effective_from date has not come).",
             "An area's score is earned / possible weight, as a percentage; an area with no evaluated rule "
             "shows n/a, never 100. The overall score pools all areas the same way (n/a when nothing was "
             "evaluated).",
             "Levels are cumulative: bronze when no applicable bronze rule fails, silver when no bronze or "
-            "silver rule fails, gold when no rule fails at all; no level when no rule was evaluated. "
+            "silver rule fails, gold when no rule fails at all; no level when no rule was evaluated, and none "
+            "above the highest level of the rules that ran. "
             "Manifest and waiver rules block levels too; waived rules do not (the waiver is the accepted, "
             "justified exception); baselined rules do (a baseline hides known debt from CI, not from readiness).",
             "Verdict: not ready when a finding at or above the fail-on severity is active (or the manifest "
-            "does not parse); ready with baseline when it passes only because the baseline absorbs findings; "
+            "does not parse); not assessed when no rule of a scored area was evaluated; ready with baseline when it passes only because the baseline absorbs findings; "
             "ready with waivers when it passes thanks to active waivers; otherwise ready.",
         ],
     }
@@ -79,13 +87,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _outcome(result: RuleResult, rule: Rule | None) -> dict[str, Any]:
-    waiver = None
-    if result.status is Status.WAIVED:
-        waiver = {
-            "reason": result.waiver_reason,
-            "approved_by": result.waiver_approved_by,
-            "expires": result.waiver_expires,
-        }
+    note = result.waiver
+    waiver = None if note is None else {"reason": note.reason, "approved_by": note.approved_by, "expires": note.expires}
     return {
         "rule_id": result.rule_id,
         "rule_name": result.rule_name,
@@ -140,6 +143,43 @@ def _ml_test_score(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"evidenced": counts[MET], **counts, "total": len(TESTS), "tests": tests, "sections": sections}
 
 
+def _frameworks(summary: ManifestSummary, results: list[RuleResult], rules: Mapping[str, Rule]) -> list[dict[str, Any]]:
+    """An evidence matrix per framework active for the manifest (see matrix.py for the outcomes)."""
+    from ..frameworks import framework
+    from ..matrix import control_outcomes, frameworks_shown
+
+    shown = []
+    for name in frameworks_shown(summary.frameworks, rules):
+        known = framework(name)
+        controls = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "outcome": c.outcome,
+                "outcome_text": c.outcome.replace("_", " "),
+                "rules": [{"rule_id": r.rule_id, "status": r.status, "fails_from": r.fails_from} for r in c.rules],
+            }
+            for c in control_outcomes(name, results, rules)
+        ]
+        counts = {key: sum(1 for c in controls if c["outcome"] == key) for key in (MET, NOT_MET, NOT_ASSESSED)}
+        shown.append({"id": name, "title": known.title, "source": known.source, "counts": counts, "controls": controls})
+    return shown
+
+
+def _test_score(results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
+    """The paper's own score: half a point manual, one automated, final = the lowest section."""
+    from ..matrix import ml_test_score
+
+    score = ml_test_score(results, rules)
+    titles = dict(SECTIONS)
+    return {
+        "sections": [{"id": sid, "title": titles[sid], "points": points} for sid, points in score.sections],
+        "final": score.final,
+        "meaning": score.meaning,
+        "tests": [{"id": t.id, "outcome": t.outcome, "points": t.points} for t in score.tests],
+    }
+
+
 def _manifest(summary: ManifestSummary, readiness: Readiness, results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
     outcomes = [
         _outcome(r, rules.get(r.rule_id))
@@ -187,6 +227,8 @@ def _manifest(summary: ManifestSummary, readiness: Readiness, results: list[Rule
         "groups": groups,
         "failures": [o for o in outcomes if o["status"] == Status.FAIL.value],
         "ml_test_score": _ml_test_score(outcomes),
+        "test_score": _test_score(results, rules),
+        "frameworks": _frameworks(summary, results, rules),
     }
 
 
@@ -220,6 +262,41 @@ def worst_first_key(manifest: Mapping[str, Any]) -> tuple[int, int, int, str]:
     return (_VERDICT_RANK[manifest["verdict"]], level_rank(manifest["level"]), -1 if score is None else score, manifest["path"])
 
 
+_SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+def blockers(portfolio: list[dict[str, Any]], fail_on: Severity) -> list[dict[str, Any]]:
+    """Per service (worst first), the active findings at or above fail_on, with rule and fix:
+    what a review has to talk about first."""
+    out = []
+    for manifest in portfolio:
+        findings = [
+            {**finding, "title": outcome["title"], "fix": outcome["fix"] or finding["fix"]}
+            for outcome in manifest["failures"]
+            for finding in outcome["findings"]
+            if not finding["waived"] and _SEVERITY_RANK[finding["severity"]] >= fail_on
+        ]
+        if findings:
+            findings.sort(key=lambda f: (-_SEVERITY_RANK[f["severity"]], f["path"], f["line"], f["column"], f["rule_id"]))
+            out.append({key: manifest[key] for key in ("anchor", "title", "path", "team", "verdict", "verdict_class", "level")}
+                       | {"findings": findings})
+    return out
+
+
+def top_failing_rules(manifests: list[dict[str, Any]], limit: int = 10) -> list[dict[str, Any]]:
+    """The rules failing in most manifests (ties: more severe first, then rule id)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for manifest in manifests:
+        for outcome in manifest["failures"]:
+            entry = seen.setdefault(outcome["rule_id"], {
+                "rule_id": outcome["rule_id"], "title": outcome["title"], "severity": outcome["severity"],
+                "fix": outcome["fix"], "manifests": 0,
+            })
+            entry["manifests"] += 1
+    ranked = sorted(seen.values(), key=lambda e: (-e["manifests"], -_SEVERITY_RANK[e["severity"]], e["rule_id"]))
+    return ranked[:limit]
+
+
 def build(result: RunResult, context: ReportContext) -> dict[str, Any]:
     """The whole report as plain data; keys are documented in docs/templates.md."""
     summary = result.summary(context.fail_on)
@@ -231,6 +308,7 @@ def build(result: RunResult, context: ReportContext) -> dict[str, Any]:
         for index, m in enumerate(result.manifests, start=1)
     ]
     provenance = context.provenance if isinstance(context.provenance, Provenance) else None
+    portfolio = sorted(manifests, key=worst_first_key)
     return {
         "model_version": MODEL_VERSION,
         "title": "Production-readiness review",
@@ -243,13 +321,16 @@ def build(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "by_severity": summary.by_severity,
             "waived": summary.waived,
             "baselined": summary.baselined,
+            "upcoming": summary.upcoming,
             "failing": len(summary.failing),
             "verdicts": summary.verdicts,
         },
         "areas": list(AREAS),
         "levels": list(LEVELS),
         "manifests": manifests,
-        "portfolio": sorted(manifests, key=worst_first_key),
+        "portfolio": portfolio,
+        "blockers": blockers(portfolio, context.fail_on),
+        "top_failing_rules": top_failing_rules(portfolio),
         "findings": [_finding(f) for f in result.findings],
         "scoring": scoring(),
         "provenance": _provenance(provenance, context, result),

@@ -31,6 +31,46 @@ def artifact_location(path: str) -> dict[str, Any]:
     return {"uri": quote(str(posix)), "uriBaseId": "%SRCROOT%"}
 
 
+def _taxonomies(rules: list[Rule]) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[int, int]]]:
+    """One taxonomy per framework the described rules cite; (framework, control) -> indices."""
+    from ..frameworks import framework
+
+    cited: dict[str, set[str]] = {}
+    for rule in rules:
+        for name, ids in rule.controls:
+            cited.setdefault(name, set()).update(ids)
+    taxonomies: list[dict[str, Any]] = []
+    index: dict[tuple[str, str], tuple[int, int]] = {}
+    for t_index, name in enumerate(sorted(cited)):
+        known = framework(name)
+        taxa = []
+        for x_index, control in enumerate(known.order(cited[name])):
+            taxon: dict[str, Any] = {"id": control}
+            if known.title_of(control):
+                taxon["shortDescription"] = {"text": known.title_of(control)}
+            taxa.append(taxon)
+            index[(name, control)] = (t_index, x_index)
+        component: dict[str, Any] = {"name": name, "fullName": known.title, "taxa": taxa}
+        if known.version:
+            component["version"] = known.version
+        if known.source:
+            component["informationUri"] = known.source
+        taxonomies.append(component)
+    return taxonomies, index
+
+
+def _relationships(rule: Rule, index: dict[tuple[str, str], tuple[int, int]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "target": {"id": control, "index": index[(name, control)][1],
+                       "toolComponent": {"name": name, "index": index[(name, control)][0]}},
+            "kinds": ["relevant"],
+        }
+        for name, ids in rule.controls
+        for control in ids
+    ]
+
+
 def _rule_descriptor(rule_id: str, rule: Rule | None, fallback: Finding | None) -> dict[str, Any]:
     if rule is None:  # a rule the context does not know (should not happen): still describe it
         name = fallback.rule_name if fallback else rule_id
@@ -52,6 +92,10 @@ def _rule_descriptor(rule_id: str, rule: Rule | None, fallback: Finding | None) 
         properties["security-severity"] = _SECURITY_SEVERITY[rule.severity]
     if rule.ml_test_score:
         properties["ml_test_score"] = list(rule.ml_test_score)
+    if rule.controls:
+        properties["controls"] = {name: list(ids) for name, ids in rule.controls}
+    if rule.effective_from:
+        properties["effectiveFrom"] = rule.describe_effective()
     return {
         "id": rule.id,
         "name": rule.name,
@@ -87,11 +131,17 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
     if finding.pointer:
         result["properties"] = {"pointer": finding.pointer}
-    if finding.waived:
-        justification = finding.waiver_reason
-        if finding.waiver_approved_by:
-            justification += f" (approved by {finding.waiver_approved_by}"
-            justification += f", expires {finding.waiver_expires})" if finding.waiver_expires else ")"
+    if finding.upcoming:
+        # Not yet in force (rule effective_from): informational, which SARIF requires at level none.
+        result["kind"] = "informational"
+        result["level"] = "none"
+        result.setdefault("properties", {}).update({"upcoming": True, "failsFrom": finding.upcoming})
+    waiver = finding.waiver
+    if waiver is not None:
+        justification = waiver.reason
+        if waiver.approved_by:
+            justification += f" (approved by {waiver.approved_by}"
+            justification += f", expires {waiver.expires})" if waiver.expires else ")"
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     return result
 
@@ -102,20 +152,32 @@ def document(result: RunResult, context: ReportContext) -> dict[str, Any]:
     first_finding = {f.rule_id: f for f in reversed(result.findings)}
     rules = [_rule_descriptor(rule_id, context.rules.get(rule_id), first_finding.get(rule_id)) for rule_id in rule_ids]
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    # Framework controls (EU AI Act articles, NIST AI RMF subcategories, ...) as SARIF taxonomies,
+    # each rule related to the controls it evidences.
+    described = [context.rules[rule_id] for rule_id in rule_ids if rule_id in context.rules]
+    taxonomies, taxa = _taxonomies(described)
+    for descriptor in rules:
+        rule = context.rules.get(descriptor["id"])
+        if rule is not None and rule.controls:
+            descriptor["relationships"] = _relationships(rule, taxa)
+    driver: dict[str, Any] = {
+        "name": "mlprodlint",
+        "version": context.tool_version,
+        "semanticVersion": context.tool_version,
+        "informationUri": INFORMATION_URI,
+        "rules": rules,
+    }
+    if taxonomies:
+        driver["supportedTaxonomies"] = [{"name": t["name"], "index": i} for i, t in enumerate(taxonomies)]
+    run: dict[str, Any] = {"tool": {"driver": driver}}
+    if taxonomies:
+        run["taxonomies"] = taxonomies
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "mlprodlint",
-                        "version": context.tool_version,
-                        "semanticVersion": context.tool_version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": rules,
-                    }
-                },
+                **run,
                 **({"originalUriBaseIds": {"%SRCROOT%": {"uri": context.source_root.uri}}}
                    if context.source_root is not None else {}),
                 "columnKind": "unicodeCodePoints",

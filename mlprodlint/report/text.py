@@ -1,10 +1,14 @@
-"""Human-readable terminal output: `path:line:col: ID [severity] message`, fix hint, summary."""
+"""Human-readable terminal output: `path:line:col: ID [severity] message`, fix hint, summary.
+
+Every value from the scanned repository goes through `printable`: one finding, one line."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import groupby
 
 from ..findings import Finding, RunResult, Severity
+from ..textsafe import printable as p
 from . import ReportContext
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
@@ -16,31 +20,43 @@ def _paint(text: str, code: str, enabled: bool) -> str:
 
 
 def _line(finding: Finding, color: bool) -> str:
-    where = f"{finding.path}:{finding.line}:{finding.column}:"
+    where = f"{p(finding.path)}:{finding.line}:{finding.column}:"
     severity = _paint(f"[{finding.severity.label}]", _COLORS[finding.severity], color)
-    return f"{_paint(where, _BOLD, color)} {finding.rule_id} {severity} {finding.message}"
+    return f"{_paint(where, _BOLD, color)} {p(finding.rule_id)} {severity} {p(finding.message)}"
 
 
 def render(result: RunResult, context: ReportContext) -> str:
+    return "".join(chunks(result, context))
+
+
+def chunks(result: RunResult, context: ReportContext) -> Iterator[str]:
+    """The report a few lines at a time (it streams to its destination)."""
     color = context.color
-    out: list[str] = []
-    active = [f for f in result.findings if not f.waived]
+    active = (f for f in result.findings if not f.waived and not f.upcoming)
     for _path, group in groupby(active, key=lambda f: f.path):
         for finding in group:
-            out.append(_line(finding, color))
-            out.append(_paint(f"    fix: {finding.fix}", _DIM, color))
-        out.append("")
+            yield _line(finding, color) + "\n" + _paint(f"    fix: {p(finding.fix)}", _DIM, color) + "\n"
+        yield "\n"
     waived = [f for f in result.findings if f.waived]
     if waived:
-        out.append(f"Waived ({len(waived)}):")
+        yield f"Waived ({len(waived)}):\n"
         for finding in waived:
-            out.append(
-                f"  {finding.path}:{finding.line}:{finding.column}: {finding.rule_id} "
-                f"waived until {finding.waiver_expires} by {finding.waiver_approved_by}: {finding.waiver_reason}"
+            waiver = finding.waiver
+            assert waiver is not None
+            yield (
+                f"  {p(finding.path)}:{finding.line}:{finding.column}: {p(finding.rule_id)} "
+                f"waived until {p(waiver.expires)} by {p(waiver.approved_by)}: {p(waiver.reason)}\n"
             )
-        out.append("")
-    out.append(_summary(result, context))
-    return "\n".join(out) + "\n"
+        yield "\n"
+    upcoming = [f for f in result.findings if f.upcoming and not f.waived]
+    if upcoming:
+        # Obligations not yet in force (rule effective_from): shown, never failing the run.
+        yield f"Upcoming ({len(upcoming)}):\n"
+        for finding in upcoming:
+            yield (f"  {p(finding.path)}:{finding.line}:{finding.column}: {p(finding.rule_id)} "
+                   f"[upcoming {finding.severity.label}] {p(finding.message)}\n")
+        yield "\n"
+    yield _summary(result, context) + "\n"
 
 
 def _summary(result: RunResult, context: ReportContext) -> str:
@@ -53,7 +69,8 @@ def _summary(result: RunResult, context: ReportContext) -> str:
         f", {summary.baselined} baselined ({result.baseline.fixed} baseline entries fixed)"
         if result.baseline is not None else ""
     )
+    upcoming = f", {summary.upcoming} upcoming" if summary.upcoming else ""
     return (
         f"{summary.manifests} {plural} checked, {summary.findings} finding(s) ({per_severity}), "
-        f"{summary.waived} waived{baselined}. {summary.verdict_text}."
+        f"{summary.waived} waived{baselined}{upcoming}. {summary.verdict_text}."
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conftest import findings_of, lint_json, write
+from conftest import lint_json, write
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,14 @@ class RuleCase:
     config: str = ""
     # Other files of the case's repository, (relative path, text), e.g. a runbook the manifest cites.
     files: tuple[tuple[str, str], ...] = ()
+    # Judge dates as of this day (default conftest.TODAY), e.g. on either side of effective_from.
+    today: str = ""
+    # (rule id, line) of upcoming findings: violations of a rule not yet in force (never failing).
+    upcoming: frozenset[tuple[str, int]] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "expected", frozenset(self.expected))
+        object.__setattr__(self, "upcoming", frozenset(self.upcoming))
 
     @property
     def fails(self) -> bool:
@@ -34,7 +39,7 @@ class RuleCase:
 
     @property
     def id(self) -> str:
-        verdict = "fail" if self.fails else "pass"
+        verdict = "fail" if self.fails else ("upcoming" if self.upcoming else "pass")
         return f"{self.rule_id}-{verdict}" + (f"-{self.name}" if self.name else "")
 
 
@@ -45,10 +50,14 @@ def case(
     name: str = "",
     config: str = "",
     files: dict[str, str] | None = None,
+    today: str = "",
+    upcoming: tuple[int, ...] = (),
 ) -> RuleCase:
-    """Shorthand: findings of `rule_id` expected at these lines (none = the rule passes)."""
+    """Shorthand: findings of `rule_id` expected at these lines (none = the rule passes);
+    `upcoming` lines are findings of a rule whose effective_from is after `today`."""
     expected = frozenset((rule_id, line) for line in expected_lines)
-    return RuleCase(rule_id, manifest_yaml, expected, name, config, tuple(sorted((files or {}).items())))
+    return RuleCase(rule_id, manifest_yaml, expected, name, config, tuple(sorted((files or {}).items())),
+                    today, frozenset((rule_id, line) for line in upcoming))
 
 
 def head(kind: str = "Model", lifecycle: str = "production", tier: int = 1) -> str:
@@ -80,7 +89,10 @@ def run_case(item: RuleCase, tmp_path: Path) -> None:
         write(tmp_path / relative, text)
     # Run from tmp_path so that no configuration of the surrounding checkout applies.
     # --fail-on info: any finding of the rule, whatever its severity, must fail the run.
-    result = lint_json(manifest, "--select", item.rule_id, "--fail-on", "info", cwd=tmp_path)
+    today = ("--today", item.today) if item.today else ()
+    result = lint_json(manifest, "--select", item.rule_id, "--fail-on", "info", *today, cwd=tmp_path)
     assert result.exit_code in (0, 1), result.stderr
-    assert findings_of(result) == set(item.expected), "\n" + result.stdout
+    found = [f for f in result.json()["findings"] if not f["waived"]]
+    assert {(f["rule_id"], f["line"]) for f in found if not f.get("upcoming")} == set(item.expected), "\n" + result.stdout
+    assert {(f["rule_id"], f["line"]) for f in found if f.get("upcoming")} == set(item.upcoming), "\n" + result.stdout
     assert result.exit_code == (1 if item.expected else 0), result.stdout

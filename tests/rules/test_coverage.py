@@ -28,6 +28,14 @@ PREFIX_OF_AREA = {
     "compliance": "CMP",
     "security": "SEC",
 }
+# Framework packs number their rules by framework, whatever area they score in.
+PREFIX_OF_FRAMEWORK = {
+    "eu-ai-act": "AIA",
+    "nist-ai-rmf": "RMF",
+    "iso-42001": "ISO",
+    "sr-11-7": "SRM",
+    "ml-test-score": "MTS",
+}
 
 
 def collect_cases() -> dict[str, list[RuleCase]]:
@@ -51,6 +59,7 @@ RULE_IDS = [rule.id for rule in RULES]
 def test_case_modules_are_found() -> None:
     modules = set(collect_cases())
     assert {f"test_{area}" for area in PREFIX_OF_AREA} <= modules
+    assert {"test_eu_ai_act", "test_ml_test_score", "test_risk_frameworks"} <= modules
 
 
 def test_there_are_enough_rules() -> None:
@@ -65,7 +74,10 @@ def test_rule_ids_and_names_are_unique() -> None:
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_rule_is_documented_and_prefixed_by_area(rule) -> None:  # type: ignore[no-untyped-def]
     assert rule.rationale.strip() and rule.fix.strip()
-    assert rule.id[:3] == PREFIX_OF_AREA[rule.area], f"{rule.id} is in area {rule.area}"
+    if rule.framework:
+        assert rule.id[:3] == PREFIX_OF_FRAMEWORK[rule.framework], f"{rule.id} is in framework {rule.framework}"
+    else:
+        assert rule.id[:3] == PREFIX_OF_AREA[rule.area], f"{rule.id} is in area {rule.area}"
     assert "{detail}" in rule.message
 
 

@@ -65,6 +65,13 @@ CASES: list[RuleCase] = [
     # ALR040 alerting-evidence-exists
     case("ALR040", H + "alerting:\n  rules_file: monitoring/alerts.yaml\n", files={"monitoring/alerts.yaml": RULES_OK}),
     case("ALR040", H + "alerting:\n  rules_file: monitoring/alerts.yaml\n", 8, name="missing"),
+    # MON040 dashboard-files-exist
+    case("MON040", H + "monitoring:\n  dashboards: [monitoring/dashboards/svc.json]\n",
+         files={"monitoring/dashboards/svc.json": "{}\n"}),
+    case("MON040", H + "monitoring:\n  dashboards: [https://grafana.example.com/d/svc]\n", name="url-not-fetched"),
+    case("MON040", H + "monitoring:\n  dashboards:\n    - https://grafana.example.com/d/svc\n"
+         "    - monitoring/dashboards/svc.json\n", 10, name="missing"),
+    case("MON040", H + "monitoring:\n  dashboards: [../shared/svc.json]\n", 8, name="leaves-repo"),
     # ALR041 runbooks-not-templates
     case("ALR041", H + "alerting:\n  alerts:\n    - {name: A, severity: ticket, signal: x, runbook: docs/rb.md}\n",
          files={"docs/rb.md": DOC}),
