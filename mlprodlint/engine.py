@@ -10,7 +10,6 @@ from typing import Any
 
 from .checks.base import CheckContext, Examined, NothingToCheck, Violation
 from .checks.registry import BUILTIN_CHECKS, describe_plugin, lookup
-from .checks.secrets import redact
 from .core_rules import (
     CORE_RULES,
     LIMIT_EXCEEDED,
@@ -27,6 +26,7 @@ from .facts import collect as collect_facts
 from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status, WaiverNote
 from .git import root_or_self
 from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
+from .redact import redact
 from .repo_facts import RepoFactsCache
 from .rules import Rule, RuleSet
 from .schema import validate

@@ -106,3 +106,15 @@ def test_alerting_rules_do_not_pass_without_alerts(results: dict[str, dict[str, 
     assert {rule_id: results[rule_id]["status"] for rule_id in ("ALR042", "ALR043", "ALR044")} == {
         "ALR042": "not_applicable", "ALR043": "not_applicable", "ALR044": "not_applicable"
     }
+
+
+def test_framework_packs_do_not_pass_on_nothing(tmp_path: Path) -> None:
+    """Framework packs run when the manifest names their framework: naming them is all it does."""
+    (tmp_path / ".git").mkdir()
+    text = MINIMAL + "compliance:\n  frameworks: [eu-ai-act, nist-ai-rmf, iso-42001, sr-11-7, ml-test-score]\n"
+    result = lint_json(write(tmp_path / "mlprodlint.yaml", text), cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    statuses = {r["rule_id"]: (r["status"], r.get("reason", "")) for r in result.json()["results"]}
+    assert len(statuses) > 100  # the framework packs' rules are there
+    assert {i for i, (status, _) in statuses.items() if status == "pass"} == set(EXAMINE_THE_MANIFEST)
+    assert {i for i, (status, reason) in statuses.items() if status == "not_applicable" and not reason} == set()

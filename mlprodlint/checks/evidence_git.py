@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from ..dates import parse_date
 from ..repo_facts import RepoFacts
 from .base import CheckContext, Examined, NothingToCheck, Violation
 from .fieldpath import first, resolve
-from .fields import parse_date
 
 
 # Check functions that read git history (parallel runs read it once, before starting workers).
