@@ -41,10 +41,10 @@ def timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 def main(directory: str) -> None:
     from mlprodlint import engine, report, yamlsafe
-    from mlprodlint.checks import evidence_registry
+    from mlprodlint.checks import registry
     from mlprodlint.cli import main as cli_main
 
-    evidence = {spec.name for spec in evidence_registry.BUILTIN}
+    evidence = {spec.name for spec in registry.EVIDENCE}
     engine.load_manifest = timed("parse", engine.load_manifest)
     engine.validate = timed("schema", engine.validate)
     run_check = engine._run_check

@@ -2,9 +2,9 @@
 
 Correctness first. An outcome is keyed on everything that can change it: the tool's own code and
 bundled data, the rule set, the options (today's date included), the manifest's path and bytes,
-and a snapshot of its repository (path, size and mtime of every file, and git's refs), because
-evidence rules read other files and git history. When the snapshot cannot be taken cheaply (huge
-trees), the manifest is not cached.
+and a snapshot of its repository (`repo_snapshot`: a walk of a small tree, git's own view of a
+large repository, and git's refs), because evidence rules read other files and git history. When
+the snapshot cannot be taken cheaply (huge trees outside git), the manifest is not cached.
 
 It can never execute or mislead (threat model: a cache folder shared between CI jobs of
 different trust, a hostile file planted where the secret should be):
@@ -36,10 +36,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, git
 
 CACHE_DIR_NAME = ".mlprodlint_cache"
 MAX_SNAPSHOT_ENTRIES = 50_000
+SMALL_TREE = 2_000  # walked; a larger git repository is described by `git status` instead
+GIT_TIMEOUT_SECONDS = 20.0
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 SECRET_BYTES = 32
 FORMAT = b"mlprodlint-cache 2"
@@ -258,30 +260,80 @@ def _git_state(root: Path) -> list[bytes]:
 
 @lru_cache(maxsize=64)
 def repo_snapshot(root: Path) -> str | None:
-    """Path, size and mtime of every file under the repository (and git's refs), or None."""
-    parts: list[bytes] = []
+    """A digest of everything under the repository a rule could read, or None (not cached).
+
+    A small tree is walked (path, size, mtime of every file). A larger git repository is
+    described by git instead of a walk: HEAD, `git status` (every modified, untracked and
+    ignored file, listed one by one) and the stat of each file it lists, plus files git is told
+    not to look at (assume-unchanged, skip-worktree); every other file is, by git's own index
+    check, exactly as committed at HEAD. Submodules or nested repositories fall back to the walk.
+    """
+    parts = _walk(root, SMALL_TREE)
+    if parts is None and git.repo_root(root) == Path(os.path.abspath(root)):
+        parts = _git_worktree_state(root)
+    if parts is None:
+        parts = _walk(root, MAX_SNAPSHOT_ENTRIES)
+    if parts is None:
+        return None
+    return _sha(*parts, *_git_state(root))
+
+
+def _walk(root: Path, limit: int) -> list[bytes] | None:
+    parts: list[bytes] = [b"walk"]
     count = 0
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_IN_SNAPSHOT)
         for name in sorted(filenames):
             count += 1
-            if count > MAX_SNAPSHOT_ENTRIES:
+            if count > limit:
                 return None
-            path = os.path.join(folder, name)
-            try:
-                info = os.lstat(path)
-            except OSError:
-                continue
-            parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_mode}".encode())
-    parts += _git_state(root)
-    return _sha(*parts)
+            parts.append(_stat_line(os.path.join(folder, name)))
+    return parts
+
+
+def _stat_line(path: str | bytes) -> bytes:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return os.fsencode(path) + b"\0missing"
+    return os.fsencode(path) + f"\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_mode}\0{info.st_ino}".encode()
+
+
+def _git_worktree_state(root: Path) -> list[bytes] | None:
+    try:
+        status = git.run(root, ["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all",
+                                "--ignored=traditional", "--no-renames", "--ignore-submodules=none"],
+                         timeout=GIT_TIMEOUT_SECONDS, worktree=True)
+        flagged = git.run(root, ["ls-files", "-z", "-v"], timeout=GIT_TIMEOUT_SECONDS)
+    except git.GitError:
+        return None
+    parts: list[bytes] = [b"git", status]
+    listed: list[bytes] = []
+    for record in status.split(b"\0"):
+        kind = record[:2]
+        if kind in (b"1 ", b"u "):
+            fields = record.split(b" ", 8 if kind == b"1 " else 10)
+            if fields[2].startswith(b"S"):
+                return None  # a submodule: git does not say which of its files changed
+            listed.append(fields[-1])
+        elif kind in (b"? ", b"! "):
+            listed.append(record[2:])
+    for record in flagged.split(b"\0"):
+        tag = record[:1]
+        if tag == b"S" or tag.islower():  # skip-worktree, assume-unchanged: git does not look
+            listed.append(record[2:])
+    if len(listed) > MAX_SNAPSHOT_ENTRIES or any(path.endswith(b"/") for path in listed):
+        return None  # too many to stat, or a nested repository git does not descend into
+    base = os.fsencode(root)
+    parts += [_stat_line(os.path.join(base, path)) for path in listed]
+    return parts
 
 
 def outcome_key(path: Path, repo_root: Path, rule_set_fp: str, options_fp: str) -> str | None:
     snapshot = repo_snapshot(repo_root)
     if snapshot is None:
         return None
-    raw, _ = _read_regular_public(path)
+    raw, _ = read_plain_file(path)
     if raw is None:  # symlinks, unreadable files, FIFOs: cheap to lint, subtle to key
         return None
     return _sha(
@@ -290,8 +342,8 @@ def outcome_key(path: Path, repo_root: Path, rule_set_fp: str, options_fp: str) 
     )
 
 
-def _read_regular_public(path: Path) -> tuple[bytes | None, str]:
-    """A manifest's bytes for its key: a regular file (not a link, FIFO or device), any owner."""
+def read_plain_file(path: Path) -> tuple[bytes | None, str]:
+    """A manifest's bytes for a key: a regular file (not a link, FIFO or device), any owner."""
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError:
@@ -308,6 +360,11 @@ def _read_regular_public(path: Path) -> tuple[bytes | None, str]:
         return None, "unreadable"
     finally:
         os.close(fd)
+
+
+def content_key(kind: str, *parts: bytes) -> str:
+    """A key over the tool's code and `parts` (for entries derived from one file's bytes)."""
+    return _sha(code_fingerprint().encode(), kind.encode(), *parts)
 
 
 def options_fingerprint(options: Any, cwd: Path) -> str:

@@ -12,6 +12,7 @@ deleted is affected.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import git
+from .cache import Cache, content_key, read_plain_file
 from .discover import MANIFEST_NAMES, discover
 from .errors import UsageError
 from .manifest import Limits, load_manifest
@@ -88,9 +90,29 @@ _GLOB_CHARACTERS = frozenset("*?[")
 _CODEOWNERS_HOMES = frozenset({".github", ".gitlab", "docs"})
 
 
-def referenced_files(manifest: Path, repo_root: Path, limits: Limits) -> set[Path]:
-    """Every path a manifest's strings could name (existing or not), normalised; globs stay as
-    patterns (see `_matches_reference`)."""
+def referenced_files(manifest: Path, repo_root: Path, limits: Limits, cache: Cache | None = None) -> set[str]:
+    """Every path a manifest's strings could name (existing or not), normalised, as POSIX
+    strings; globs stay as patterns (see `_ChangedIndex`).
+
+    A pure function of the manifest's path, bytes and repository root, so it is kept in the
+    result cache under a key over exactly those: a monorepo's second changed-files run reads
+    one small entry per manifest instead of parsing every manifest again.
+    """
+    key = None
+    if cache is not None and cache.enabled:
+        raw, _ = read_plain_file(manifest)
+        if raw is not None:
+            key = content_key("references", str(manifest).encode(), str(repo_root).encode(), repr(limits).encode(), raw)
+            stored = cache.get("references", key)
+            if isinstance(stored, list) and all(isinstance(item, str) for item in stored):
+                return set(stored)
+    found = {path.as_posix() for path in _parse_references(manifest, repo_root, limits)}
+    if key is not None and cache is not None and read_plain_file(manifest)[0] == raw:  # unchanged meanwhile
+        cache.put("references", key, sorted(found))
+    return found
+
+
+def _parse_references(manifest: Path, repo_root: Path, limits: Limits) -> set[Path]:
     loaded = load_manifest(manifest, manifest.as_posix(), limits, repo_root)
     root = _normal(repo_root)
     found: set[Path] = set()
@@ -107,13 +129,31 @@ def referenced_files(manifest: Path, repo_root: Path, limits: Limits) -> set[Pat
     return found
 
 
-def _matches_reference(changed: Path, reference: Path) -> bool:
-    """The changed file is the referenced file, lies in a referenced folder, or matches a glob."""
-    if changed == reference or changed.is_relative_to(reference):
-        return True
-    return bool(_GLOB_CHARACTERS & set(reference.as_posix())) and fnmatch.fnmatchcase(
-        changed.as_posix(), reference.as_posix()
-    )
+class _ChangedIndex:
+    """The changed files, with every folder they lie in: a reference matches when it names one
+    of those (a set lookup), or is a glob matching a changed file."""
+
+    def __init__(self, changed: Iterable[Path]) -> None:
+        self.files = sorted(path.as_posix() for path in changed)
+        self.named: set[str] = set()
+        for path in changed:
+            self.named.add(path.as_posix())
+            self.named.update(parent.as_posix() for parent in path.parents)
+
+    def touches(self, references: Iterable[str]) -> bool:
+        for text in references:
+            if text in self.named:
+                return True
+            if _GLOB_CHARACTERS & set(text):
+                # Only files starting with the glob's literal prefix can match it.
+                prefix = text[: min(text.find(c) if c in text else len(text) for c in _GLOB_CHARACTERS)]
+                start = bisect.bisect_left(self.files, prefix)
+                for file in self.files[start:]:
+                    if not file.startswith(prefix):
+                        break
+                    if fnmatch.fnmatchcase(file, text):
+                        return True
+        return False
 
 
 def _codeowners_scope(path: Path) -> Path | None:
@@ -133,7 +173,9 @@ def _owner(path: Path, manifests: set[Path]) -> Path | None:
     return None
 
 
-def affected(changed: Iterable[Path], candidates: Sequence[Path], repo_root: Path, limits: Limits) -> list[Path]:
+def affected(
+    changed: Iterable[Path], candidates: Sequence[Path], repo_root: Path, limits: Limits, cache: Cache | None = None
+) -> list[Path]:
     """The candidate manifests a set of changed files affects, sorted."""
     changed_set = {_normal(p) for p in changed}
     manifests = {_normal(m) for m in candidates}
@@ -145,16 +187,16 @@ def affected(changed: Iterable[Path], candidates: Sequence[Path], repo_root: Pat
         scope = _codeowners_scope(path)
         if scope is not None:
             hit.update(m for m in manifests if m.is_relative_to(scope))
+    index = _ChangedIndex(changed_set)
     for manifest in sorted(manifests - hit):
-        references = referenced_files(manifest, repo_root, limits)
-        if any(_matches_reference(c, r) for c in changed_set for r in references):
+        if index.touches(referenced_files(manifest, repo_root, limits, cache)):
             hit.add(manifest)
     return sorted(hit, key=lambda p: p.as_posix())
 
 
 def select(
     targets: Sequence[Path], diff: str | None, exclude: Sequence[str], exclude_root: Path,
-    repo_root: Path, limits: Limits, staged: bool = False,
+    repo_root: Path, limits: Limits, staged: bool = False, cache: Cache | None = None,
 ) -> list[Path]:
     """Manifests to lint in changed-files mode.
 
@@ -170,4 +212,4 @@ def select(
         if staged:  # --staged: what the index changes, deletions included (pre-commit omits them)
             changed |= git_staged_files(Path.cwd())
         candidates = discover([repo_root], exclude, exclude_root)
-    return affected(changed, candidates, repo_root, limits)
+    return affected(changed, candidates, repo_root, limits, cache)

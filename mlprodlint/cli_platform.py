@@ -54,12 +54,14 @@ def manifests(request: RunRequest) -> list[Path] | None:
     options, config = request.platform, request.config
     if options.diff_rev is None and not options.changed_files:
         return None
+    from .cache import Cache, default_folder
     from .changed import select
     from .engine import find_repo_root
 
+    cache = Cache(default_folder(config.root)) if request.perf.cache else None
     found = select(list(request.paths), options.diff_rev, config.exclude, config.root,
                    find_repo_root(Path.cwd().absolute()), Limits(max_bytes=request.max_file_size),
-                   staged=options.staged)
+                   staged=options.staged, cache=cache)
     if not found:
         click.echo("mlprodlint: no manifest is affected by the changed files", err=True)
     return found

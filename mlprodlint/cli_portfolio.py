@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_OK
+from .errors import EXIT_OK, UsageError
 
 
 @click.command()
@@ -29,6 +29,10 @@ def portfolio(results: tuple[Path, ...], previous: tuple[Path, ...], fmt: str, o
     from .report.portfolio_page import render
     from .textsafe import printable
 
+    if output is not None and str(output) != "-":
+        inputs = {os.path.realpath(path) for path in (*results, *previous) if not path.is_dir()}
+        if os.path.realpath(output) in inputs:
+            raise UsageError(f"{output.as_posix()}: refusing to write the portfolio over one of its inputs")
     current = load(results, keep_findings=bool(previous))
     before = load(previous, keep_findings=True) if previous else None
     data = build(current, before)

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .checks.base import CheckContext, NothingToCheck, Violation
+from .checks.base import CheckContext, Examined, NothingToCheck, Violation
 from .checks.registry import BUILTIN_CHECKS, describe_plugin, lookup
-from .checks.secrets import redact
 from .core_rules import (
     CORE_RULES,
     LIMIT_EXCEEDED,
@@ -27,6 +26,7 @@ from .facts import collect as collect_facts
 from .findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status, WaiverNote
 from .git import root_or_self
 from .manifest import Limits, LoadedManifest, display_path_for, load_manifest
+from .redact import redact
 from .repo_facts import RepoFactsCache
 from .rules import Rule, RuleSet
 from .schema import validate
@@ -124,6 +124,7 @@ class _Outcome:
     findings: tuple[Finding, ...] = ()
     reason: str = ""  # why it is not applicable
     blocked: bool = False  # not applicable because a rule in its `blocked_by` failed
+    examined: str = ""  # what a passing (or failing) check compared, when it says
 
 
 class _ManifestRun:
@@ -161,7 +162,9 @@ class _ManifestRun:
             )
         return self.at_pointer(rule, violation.detail, violation.pointer)
 
-    def record(self, rule: Rule, status: Status, findings: Sequence[Finding] = (), reason: str = "") -> None:
+    def record(
+        self, rule: Rule, status: Status, findings: Sequence[Finding] = (), reason: str = "", examined: str = ""
+    ) -> None:
         self.results.append(
             RuleResult(
                 path=self.loaded.display_path,
@@ -173,6 +176,7 @@ class _ManifestRun:
                 findings=tuple(findings),
                 level=rule.level,
                 reason=reason,
+                examined=examined,
             )
         )
 
@@ -250,10 +254,12 @@ def _evaluate_rule(run: _ManifestRun, rule: Rule, context: CheckContext, blocker
         return _Outcome(Status.NOT_APPLICABLE, reason=f"blocked by {blocker}", blocked=True)
     outcome = _run_check(rule, context, run.loaded)
     violations = [item for item in outcome if isinstance(item, Violation)]
-    if not violations and outcome:  # only NothingToCheck: the rule examined nothing
-        return _Outcome(Status.NOT_APPLICABLE, reason=redact(outcome[0].reason))
+    examined = "; ".join(dict.fromkeys(redact(item.what) for item in outcome if isinstance(item, Examined)))
+    nothing = [item for item in outcome if isinstance(item, NothingToCheck)]
+    if not violations and not examined and nothing:  # the rule examined nothing
+        return _Outcome(Status.NOT_APPLICABLE, reason=redact(nothing[0].reason))
     findings = tuple(run.from_violation(rule, v) for v in violations)
-    return _Outcome(Status.FAIL if findings else Status.PASS, findings)
+    return _Outcome(Status.FAIL if findings else Status.PASS, findings, examined=examined)
 
 
 def _record_with_waivers(run: _ManifestRun, rule_set: RuleSet, rules: Sequence[Rule], outcomes: Mapping[str, _Outcome]) -> None:
@@ -284,22 +290,22 @@ def _record_with_waivers(run: _ManifestRun, rule_set: RuleSet, rules: Sequence[R
             ]
             run.record(rule, Status.UPCOMING, upcoming)
         else:
-            run.record(rule, outcome.status, outcome.findings, outcome.reason)
+            run.record(rule, outcome.status, outcome.findings, outcome.reason, outcome.examined)
     for rule in (WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED):
         if run.options.selection.includes(rule.id):
             found = [run.at_pointer(rule, p.detail, p.waiver.pointer) for p in resolution.problems if p.rule_id == rule.id]
             run.record_found(rule, found, "" if declared else "no waivers declared")
 
 
-def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> list[Violation | NothingToCheck]:
+def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> list[Violation | NothingToCheck | Examined]:
     spec = lookup(rule.check)
     if spec is None:  # the loader resolves every function; this only guards plugin removal
         raise CheckCrashed(f"rule {rule.id}: check function {rule.check!r} is not registered")
     try:
         violations = list(spec.function(context, **rule.args))
         for item in violations:  # plugins are typed by convention only; check the contract here
-            if not isinstance(item, (Violation, NothingToCheck)):
-                raise TypeError(f"returned {type(item).__name__}, not a Violation or NothingToCheck")
+            if not isinstance(item, (Violation, NothingToCheck, Examined)):
+                raise TypeError(f"returned {type(item).__name__}, not a Violation, NothingToCheck or Examined")
         return violations
     except KeyboardInterrupt:  # a real Ctrl-C: exit 130
         raise

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .checks.fieldpath import first, is_empty
-from .checks.secrets import redact
+from .redact import redact
 
 MAX_CHARS = 400
 

@@ -109,6 +109,9 @@ class RuleResult:
     level: str = "bronze"  # the rule's readiness level (after pack overrides)
     # Why a rule is not_applicable ("no DPIA declared", "blocked by ALR001"); empty otherwise.
     reason: str = ""
+    # What the check compared, when it says ("services/fraud/catalog-info.yaml:14, Resource
+    # fraud-gbm"), so that a pass shows what it rests on; empty otherwise.
+    examined: str = ""
 
     @property
     def waiver(self) -> WaiverNote | None:

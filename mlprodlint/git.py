@@ -36,6 +36,9 @@ _SAFE_CONFIG: tuple[tuple[str, str], ...] = (
     ("core.editor", "false"),
     ("core.alternateRefsCommand", ""),
     ("core.untrackedCache", "false"),
+    # The cache key trusts `git status`: the repository must not tell git to skip stat checks.
+    ("core.ignoreStat", "false"),
+    ("core.checkStat", "default"),
     ("core.quotePath", "false"),
     ("credential.helper", ""),
     ("diff.external", ""),

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import doccache
+from . import doccache, gcpolicy
 from .cache import Cache, keys_for, options_fingerprint, repo_snapshot, rule_set_fingerprint
 from .checks.evidence_git import HISTORY_CHECKS
 from .checks.registry import BUILTIN_CHECKS
@@ -109,6 +109,13 @@ def lint_many(
 ) -> RunResult:
     """Lint every manifest; `jobs` 0 picks a process count, 1 stays in this process."""
     doccache.begin_run()  # files may have changed since this process's last run
+    with gcpolicy.batch():
+        return _lint_many(paths, rule_set, options, jobs, cache)
+
+
+def _lint_many(
+    paths: Sequence[Path], rule_set: RuleSet, options: EngineOptions, jobs: int, cache: Cache | None
+) -> RunResult:
     outcomes: list[Outcome | None] = [None] * len(paths)
     keys: list[str | None] = [None] * len(paths)
     # A plugin's check code lives in another distribution the key does not cover (as for the

@@ -21,9 +21,12 @@ from typing import Any
 from .errors import UsageError
 
 MAX_REPORT_BYTES = 512 * 1024 * 1024
-_VERDICT_RANK = {"not ready": 0, "ready with waivers": 1, "ready": 2}
+_VERDICT_RANK = {"not ready": 0, "ready with baseline": 1, "ready with waivers": 2, "ready": 3}
+_VERDICT_KEY = {"not ready": "not_ready", "ready with baseline": "ready_with_baseline",
+                "ready with waivers": "ready_with_waivers", "ready": "ready"}
 _LEVEL_RANK = {"none": 0, "bronze": 1, "silver": 2, "gold": 3}
 UNKNOWN_REPOSITORY = "(unknown repository)"
+PORTFOLIO_KIND = "mlprodlint-portfolio"
 
 
 class PortfolioInputError(UsageError):
@@ -188,10 +191,16 @@ class ReportValidator:
         if not isinstance(item, dict):
             return (type(item).__name__, _freeze(item))
         loose = self.loose[name]
-        return tuple(
-            (key, type(value).__name__, loose[key](value) if key in loose else _freeze(value))
-            for key, value in item.items()
-        )
+        shape = []
+        for key, value in item.items():  # a loop, not a generator: this runs for every item
+            judge = loose.get(key)
+            if judge is not None:
+                shape.append((key, value.__class__, judge(value)))
+            elif value.__class__ is dict or value.__class__ is list:
+                shape.append((key, value.__class__, _freeze(value)))
+            else:
+                shape.append((key, value.__class__, value))
+        return tuple(shape)
 
 
 def _loose(schema: Any) -> Any:
@@ -327,6 +336,12 @@ def load(paths: Sequence[Path], *, keep_findings: bool = True) -> Loaded:
     rules: dict[str, tuple[str, str]] = {}
     for order, (path, explicit) in enumerate(report_files(paths)):
         document = load_json(path)
+        if isinstance(document, dict) and document.get("kind") == PORTFOLIO_KIND:
+            # A portfolio written into a results folder by an earlier run: never an input.
+            if explicit:
+                raise PortfolioInputError(f"{path.as_posix()}: a portfolio, not a report; give the reports it was made from")
+            skipped.append(path.as_posix())
+            continue
         if not is_mlprodlint_report(document):
             if explicit:
                 raise PortfolioInputError(f"{path.as_posix()}: not an mlprodlint JSON report (no tool.name \"mlprodlint\")")
@@ -363,11 +378,11 @@ def team_rollup(services: Iterable[Service]) -> list[dict[str, Any]]:
     teams: dict[str, dict[str, Any]] = {}
     for service in services:
         team = teams.setdefault(service.owner or "(no team)", {
-            "team": service.owner or "(no team)", "services": 0, "not_ready": 0, "ready_with_waivers": 0,
-            "ready": 0, "levels": {"none": 0, "bronze": 0, "silver": 0, "gold": 0}, "errors": 0, "warnings": 0,
+            "team": service.owner or "(no team)", "services": 0, "not_ready": 0, "ready_with_baseline": 0,
+            "ready_with_waivers": 0, "ready": 0, "levels": {"none": 0, "bronze": 0, "silver": 0, "gold": 0}, "errors": 0, "warnings": 0,
         })
         team["services"] += 1
-        team[{"not ready": "not_ready", "ready with waivers": "ready_with_waivers"}.get(service.verdict, "ready")] += 1
+        team[_VERDICT_KEY.get(service.verdict, "not_ready")] += 1
         team["levels"][service.level if service.level in team["levels"] else "none"] += 1
         team["errors"] += service.errors
         team["warnings"] += service.warnings
@@ -437,12 +452,14 @@ def build(current: Loaded, previous: Loaded | None) -> dict[str, Any]:
     verdicts = Counter(s.verdict for s in services)
     levels = Counter(s.level for s in services)
     return {
+        "kind": PORTFOLIO_KIND,
         "version": "1.0",
         "summary": {
             "services": len(services),
             "repositories": len({s.repository for s in services}),
             "reports": current.reports,
             "not_ready": verdicts["not ready"],
+            "ready_with_baseline": verdicts["ready with baseline"],
             "ready_with_waivers": verdicts["ready with waivers"],
             "ready": verdicts["ready"],
             "levels": {level: levels[level] for level in ("none", "bronze", "silver", "gold")},

@@ -10,9 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from . import pack_snapshot
 from .checks import registry
@@ -22,8 +20,33 @@ from .findings import Severity
 from .manifest import Limits, LoadedManifest, load_manifest
 from .schema import validate
 
+if TYPE_CHECKING:  # imported when first used: built-in packs from the snapshot never need it
+    from jsonschema import Draft202012Validator
+
 UNDECLARED_TIER = 1  # an undeclared tier never relaxes the rules
 ML_TEST_SCORE = "ml-test-score"  # the controls key `ml_test_score` is an alias of
+
+
+# Named conditions every pack may use as `applies_when: {condition: NAME}`; a pack adds its own
+# in a top-level `conditions:` map. The repeated "production, tier N or more critical" pair.
+BUILTIN_CONDITIONS: Mapping[str, Mapping[str, Any]] = {
+    "production-tier1": {"lifecycle": ["production"], "tier_at_most": 1},
+    "production-tier1-2": {"lifecycle": ["production"], "tier_at_most": 2},
+    "production-tier1-3": {"lifecycle": ["production"], "tier_at_most": 3},
+}
+
+
+def expand_condition(data: Mapping[str, Any], conditions: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
+    """`data` with its `condition: NAME` replaced by the named condition's keys.
+
+    Expanded as data, so a rule written with a name is the same AppliesWhen (same verdicts, same
+    words in the docs) as one written out. Unknown names and clashing keys are reported by
+    `condition_problems` before this runs."""
+    name = data.get("condition")
+    if name is None:
+        return data
+    named = conditions.get(name, BUILTIN_CONDITIONS.get(name, {}))
+    return {**named, **{key: value for key, value in data.items() if key != "condition"}}
 
 
 @dataclass(frozen=True)
@@ -34,10 +57,15 @@ class AppliesWhen:
     fields: tuple[tuple[str, Any], ...] = ()
     present: tuple[str, ...] = ()
     contains: tuple[tuple[str, Any], ...] = ()
+    any: tuple["AppliesWhen", ...] = ()  # at least one holds
+    not_: "AppliesWhen | None" = None  # does not hold
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any] | None) -> "AppliesWhen":
-        data = data or {}
+    def from_data(
+        cls, data: Mapping[str, Any] | None, conditions: Mapping[str, Mapping[str, Any]] = BUILTIN_CONDITIONS
+    ) -> "AppliesWhen":
+        data = expand_condition(data or {}, conditions)
+        negated = data.get("not")
         return cls(
             lifecycle=tuple(data.get("lifecycle", ())),
             kind=tuple(data.get("kind", ())),
@@ -45,6 +73,8 @@ class AppliesWhen:
             fields=tuple(sorted(data.get("fields", {}).items())),
             present=tuple(data.get("present", ())),
             contains=tuple(sorted(data.get("contains", {}).items())),
+            any=tuple(cls.from_data(arm, conditions) for arm in data.get("any", ())),
+            not_=None if negated is None else cls.from_data(negated, conditions),
         )
 
     def holds_for(self, manifest: Mapping[str, Any]) -> bool:
@@ -70,6 +100,10 @@ class AppliesWhen:
             values = first(manifest, path)
             if not isinstance(values, list) or expected not in values:
                 return False
+        if self.any and not any(arm.holds_for(manifest) for arm in self.any):
+            return False
+        if self.not_ is not None and self.not_.holds_for(manifest):
+            return False
         return True
 
     def describe(self) -> str:
@@ -83,7 +117,66 @@ class AppliesWhen:
         parts.extend(f"{path} == {value!r}" for path, value in self.fields)
         parts.extend(f"{path} is set" for path in self.present)
         parts.extend(f"{path} contains {value!r}" for path, value in self.contains)
+        if self.any:
+            parts.append("any of: " + " or ".join(f"({arm.describe()})" for arm in self.any))
+        if self.not_ is not None:
+            parts.append(f"not ({self.not_.describe()})")
         return "; ".join(parts) or "always"
+
+
+def condition_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(JSON pointer, message) for every bad use of named conditions in a pack's data: an unknown
+    name, a key given both by the name and beside it, a pack condition redefining a built-in one or
+    naming another condition. Nothing is dropped silently: a rule with a bad condition is an error."""
+    own = data.get("conditions") if isinstance(data.get("conditions"), dict) else {}
+    problems: list[tuple[str, str]] = []
+    for name, body in own.items():
+        if name in BUILTIN_CONDITIONS:
+            problems.append((f"/conditions/{name}", f"condition {name!r} is built in and cannot be redefined"))
+        if isinstance(body, dict) and _names_condition(body):
+            problems.append((f"/conditions/{name}", f"condition {name!r} names another condition; write its keys out"))
+
+    def visit(node: Any, pointer: str) -> None:
+        if not isinstance(node, dict):
+            return
+        name = node.get("condition")
+        if isinstance(name, str):
+            named = own.get(name, BUILTIN_CONDITIONS.get(name))
+            if named is None:
+                known = ", ".join(sorted({*BUILTIN_CONDITIONS, *own}))
+                problems.append((f"{pointer}/condition", f"unknown condition {name!r} (known: {known})"))
+            elif isinstance(named, dict):
+                problems.extend(
+                    (f"{pointer}/{key}", f"{key} is also set by condition {name!r}; give it in one place")
+                    for key in sorted(set(named) & set(node) - {"condition"})
+                )
+        for index, arm in enumerate(node.get("any", ()) if isinstance(node.get("any"), list) else ()):
+            visit(arm, f"{pointer}/any/{index}")
+        visit(node.get("not"), f"{pointer}/not")
+
+    for section in ("rules", "overrides"):
+        for index, item in enumerate(data.get(section) or () if isinstance(data.get(section), list) else ()):
+            if isinstance(item, dict):
+                visit(item.get("applies_when"), f"/{section}/{index}/applies_when")
+                _visit_effective(item.get("effective_from"), f"/{section}/{index}/effective_from", visit)
+    pack = data.get("pack")
+    if isinstance(pack, dict):
+        _visit_effective(pack.get("effective_from"), "/pack/effective_from", visit)
+    return problems
+
+
+def _names_condition(node: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    arms = node.get("any") if isinstance(node.get("any"), list) else []
+    return "condition" in node or any(_names_condition(arm) for arm in arms) or _names_condition(node.get("not"))
+
+
+def _visit_effective(raw: Any, pointer: str, visit: Any) -> None:
+    if isinstance(raw, list):
+        for index, entry in enumerate(raw):
+            if isinstance(entry, dict):
+                visit(entry.get("when"), f"{pointer}/{index}/when")
 
 
 @dataclass(frozen=True)
@@ -222,11 +315,14 @@ def check_pack(path: Path, use_snapshot: bool = True) -> tuple[RulePack | None, 
         for violation in validate(loaded.data, "rule.schema.json"):
             line, column = loaded.position(violation.pointer)
             problems.append(PackProblem(shown, line, column, violation.message))
+        for pointer, message in condition_problems(loaded.data):
+            problems.append(PackProblem(shown, *loaded.position(pointer), message))
     data = loaded.data
+    conditions = _pack_conditions(data)
     raw_rules = data.get("rules") if isinstance(data.get("rules"), list) else []
     rules: list[Rule] = []
     for index, raw in enumerate(raw_rules):
-        rule, found = _check_rule(raw, f"/rules/{index}", loaded, data, validate_args=trusted is None)
+        rule, found = _check_rule(raw, f"/rules/{index}", loaded, data, conditions, validate_args=trusted is None)
         problems.extend(found)
         if rule is not None:
             rules.append(rule)
@@ -249,7 +345,7 @@ def check_pack(path: Path, use_snapshot: bool = True) -> tuple[RulePack | None, 
                 column=column,
                 severity=Severity.parse(raw["severity"]) if "severity" in raw else None,
                 level=raw.get("level"),
-                applies_when=AppliesWhen.from_data(raw["applies_when"]) if "applies_when" in raw else None,
+                applies_when=AppliesWhen.from_data(raw["applies_when"], conditions) if "applies_when" in raw else None,
                 enabled=raw.get("enabled"),
             )
         )
@@ -266,8 +362,18 @@ def check_pack(path: Path, use_snapshot: bool = True) -> tuple[RulePack | None, 
     return (None if problems else pack), problems
 
 
+def _pack_conditions(data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    own = data.get("conditions")
+    return {**BUILTIN_CONDITIONS, **(own if isinstance(own, dict) else {})}
+
+
 def _check_rule(
-    raw: Any, pointer: str, loaded: LoadedManifest, data: Mapping[str, Any], validate_args: bool = True
+    raw: Any,
+    pointer: str,
+    loaded: LoadedManifest,
+    data: Mapping[str, Any],
+    conditions: Mapping[str, Mapping[str, Any]] = BUILTIN_CONDITIONS,
+    validate_args: bool = True,
 ) -> tuple[Rule | None, list[PackProblem]]:
     """Resolve one rule's check function and validate its arguments."""
     shown = loaded.display_path
@@ -323,7 +429,7 @@ def _check_rule(
             message=raw["message"],
             rationale=raw["rationale"].strip(),
             fix=raw["fix"].strip(),
-            applies_when=AppliesWhen.from_data(raw.get("applies_when")),
+            applies_when=AppliesWhen.from_data(raw.get("applies_when"), conditions),
             level=raw.get("level", "bronze"),
             example=raw.get("example", "").rstrip(),
             ml_test_score=tests,
@@ -334,7 +440,7 @@ def _check_rule(
             source=f"{shown}:{line}",
             controls=tuple(sorted(controls.items())),
             framework=pack_meta.get("framework", ""),
-            effective_from=_effective(raw.get("effective_from", pack_meta.get("effective_from"))),
+            effective_from=_effective(raw.get("effective_from", pack_meta.get("effective_from")), conditions),
             automated=bool(raw.get("automated", False)),
             enforced=bool(raw.get("enforced", False)),
         )
@@ -381,19 +487,23 @@ def _unsafe_patterns(spec: registry.CheckSpec, args: Mapping[str, Any]) -> list[
     return found
 
 
-def _effective(raw: Any) -> tuple[tuple[str, AppliesWhen | None], ...]:
+def _effective(
+    raw: Any, conditions: Mapping[str, Mapping[str, Any]] = BUILTIN_CONDITIONS
+) -> tuple[tuple[str, AppliesWhen | None], ...]:
     if raw is None:
         return ()
     if isinstance(raw, str):
         return ((dt.date.fromisoformat(raw).isoformat(), None),)
     return tuple(
         (dt.date.fromisoformat(entry["date"]).isoformat(),
-         AppliesWhen.from_data(entry["when"]) if "when" in entry else None)
+         AppliesWhen.from_data(entry["when"], conditions) if "when" in entry else None)
         for entry in raw
     )
 
 
 def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only custom packs are validated at run time
+
     # One validator per check function, not per rule: building one costs more than using it.
     # Keyed by identity: a spec's schema is a (mutable) mapping, and specs live for the process.
     found = _ARGS_VALIDATORS.get(id(spec))
@@ -403,7 +513,7 @@ def _args_validator(spec: registry.CheckSpec) -> Draft202012Validator:
     return found[1]
 
 
-_ARGS_VALIDATORS: dict[int, tuple[Any, Draft202012Validator]] = {}
+_ARGS_VALIDATORS: dict[int, tuple[Any, "Draft202012Validator"]] = {}
 
 
 def pack_files(directory: Path) -> list[Path]:

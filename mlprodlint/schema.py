@@ -6,14 +6,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
-from .checks.secrets import shown
+from .redact import shown
 from .manifest import escape_pointer_token, json_type_name
 from .resources import load_schema
+
+if TYPE_CHECKING:  # imported when first used: a run served from the cache never needs jsonschema
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
 _MAX_SHOWN = 80
@@ -27,6 +28,8 @@ class SchemaViolation:
 
 @lru_cache(maxsize=None)
 def validator_for(schema_name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(schema_name)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 

@@ -8,8 +8,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .checks.fields import parse_date
 from .core_rules import WAIVER_EXPIRED, WAIVER_UNJUSTIFIED, WAIVER_UNKNOWN_RULE, WAIVER_UNUSED
+from .dates import parse_date
 
 MIN_REASON_LENGTH = 15
 _PLACEHOLDER_REASONS = {"tbd", "todo", "n/a", "na", "none", "-", "temp", "temporary", "later", "wip", "fixme"}

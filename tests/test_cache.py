@@ -137,3 +137,62 @@ def test_a_commit_in_a_git_worktree_invalidates(tmp_path: Path, monkeypatch: pyt
     git(worktree, "commit", "-q", "-m", "change", date="2026-04-01T00:00:00+00:00")
     assert sec042("--no-cache") == {("SEC042", 5)}
     assert sec042() == {("SEC042", 5)}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_large_git_repository_is_keyed_by_git_status_and_never_goes_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past SMALL_TREE files the key comes from git (HEAD, status, stat of each file it lists)
+    # instead of a walk: every kind of change a rule could see must still miss the cache.
+    import os
+    import subprocess
+
+    import mlprodlint.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "SMALL_TREE", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "fraud-scoring", root)
+    write(root / ".gitignore", "generated/\n")
+    write(root / "generated" / "notes.md", "# Notes\n")
+
+    def git(*args: str) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env.update({"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)})
+        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false",
+                        "-c", "init.defaultBranch=main", *args], cwd=root, env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "init")
+    assert cache_module._git_worktree_state(root) is not None  # the git path is the one tested
+
+    def same_as_uncached() -> None:
+        cached = _check(root)
+        assert cached == _check(root, "--no-cache")
+
+    runbook = root / "docs" / "runbook.md"
+    same_as_uncached()
+    runbook.write_text("# Runbook\n", encoding="utf-8")  # a tracked file modified: anchors gone
+    same_as_uncached()
+    runbook.write_text("# Runbook\n\n## High error rate\n", encoding="utf-8")  # modified again
+    same_as_uncached()
+    git("update-index", "--assume-unchanged", "docs/runbook.md")
+    runbook.write_text("", encoding="utf-8")  # git is told not to look: the key still does
+    same_as_uncached()
+    git("update-index", "--no-assume-unchanged", "docs/runbook.md")
+    git("checkout", "--", "docs/runbook.md")
+    same_as_uncached()
+    manifest = root / "mlprodlint.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "\n# see generated/notes.md\n", encoding="utf-8")
+    same_as_uncached()
+    (root / "generated" / "notes.md").write_text("", encoding="utf-8")  # an ignored file changed
+    same_as_uncached()
+    git("add", "-A")
+    git("commit", "-q", "-m", "second")
+    same_as_uncached()
+    git("config", "core.ignoreStat", "true")  # the repository asks git not to look: overridden
+    git("add", "-A")
+    runbook.write_text("# Runbook\n", encoding="utf-8")
+    same_as_uncached()

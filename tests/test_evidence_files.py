@@ -163,3 +163,25 @@ def test_front_matter_split() -> None:
     assert front is not None and front.text == "license: mit\n" and front.body_first_line == 4
     assert split_front_matter("# no front matter\n") is None
     assert split_front_matter("---\nunterminated: true\n") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "placeholder"),
+    [
+        ("TODO", True),
+        ("TBD: describe the data", True),
+        ("More information needed", True),
+        ("[More Information Needed]", True),
+        ("- TODO: write the intended use section once product signs off", True),
+        ("Owner: <team name>", True),
+        ("lorem ipsum dolor sit amet", True),
+        ("The placeholder values are replaced at deploy time.", False),
+        ("We use TODO comments sparingly in this codebase to track debt.", False),
+        ("<https://grafana.acme.com/d/fraud>", False),
+        ("| metric | value |", False),
+    ],
+)
+def test_placeholder_lines(line: str, placeholder: bool) -> None:
+    from mlprodlint.checks.evidence_markdown import is_placeholder
+
+    assert is_placeholder(line) is placeholder

@@ -82,6 +82,13 @@ def test_catalog_entity_matching_the_manifest_passes(tmp_path: Path) -> None:
     manifest = write(tmp_path / "services/fraud/models/nn/mlprodlint.yaml", MODEL.replace("fraud-gbm", "fraud-nn"))
     results = _results(lint_json(manifest, "--select", "OWN041,OWN042", cwd=tmp_path))
     assert (results["OWN041"]["status"], results["OWN042"]["status"]) == ("pass", "pass")
+    # A pass says what it rests on: which file and entity were compared.
+    assert results["OWN041"]["examined"] == (
+        "spec.owner 'group:default/fraud-ml' of Resource fraud-nn (services/fraud/catalog-info.yaml:24)"
+    )
+    assert results["OWN042"]["examined"] == (
+        "spec.lifecycle 'production' of Resource fraud-nn (services/fraud/catalog-info.yaml:25)"
+    )
 
 
 def test_catalog_with_no_matching_entity_is_not_a_pass(tmp_path: Path) -> None:
@@ -189,7 +196,7 @@ def test_card_metric_table_backs_the_monitored_metrics(tmp_path: Path) -> None:
     )
     manifest = write(tmp_path / "mlprodlint.yaml", CARD_MANIFEST)
     results = _results(lint_json(manifest, "--select", "GOV044", cwd=tmp_path))
-    assert results["GOV044"]["status"] == "pass"
+    assert (results["GOV044"]["status"], results["GOV044"]["examined"]) == ("pass", "docs/model_card.md")
     # ... and one that is not in the card is still found, at its line.
     manifest = write(tmp_path / "mlprodlint.yaml", CARD_MANIFEST.replace("f1]", "f1, log_loss]"))
     result = lint_json(manifest, "--select", "GOV044", cwd=tmp_path)

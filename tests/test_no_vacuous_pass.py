@@ -63,6 +63,18 @@ def test_nothing_declared_means_no_pass(results: dict[str, dict[str, str]]) -> N
         assert results[rule_id]["status"] == "pass", rule_id
 
 
+@pytest.mark.parametrize("kind", ["Model", "Service", "Pipeline"])
+@pytest.mark.parametrize("lifecycle", ["experimental", "development", "staging", "production"])
+def test_no_pass_for_any_kind_or_lifecycle(tmp_path: Path, kind: str, lifecycle: str) -> None:
+    (tmp_path / ".git").mkdir()
+    text = MINIMAL.replace("kind: Model", f"kind: {kind}").replace("lifecycle: production", f"lifecycle: {lifecycle}")
+    result = lint_json(write(tmp_path / "mlprodlint.yaml", text), cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
+    statuses = {r["rule_id"]: (r["status"], r.get("reason", "")) for r in result.json()["results"]}
+    assert {i for i, (status, _) in statuses.items() if status == "pass"} == set(EXAMINE_THE_MANIFEST)
+    assert {i for i, (status, reason) in statuses.items() if status == "not_applicable" and not reason} == set()
+
+
 def test_every_not_applicable_says_why(results: dict[str, dict[str, str]]) -> None:
     silent = {rule_id for rule_id, r in results.items() if r["status"] == "not_applicable" and not r.get("reason")}
     assert silent == set()
@@ -94,3 +106,15 @@ def test_alerting_rules_do_not_pass_without_alerts(results: dict[str, dict[str, 
     assert {rule_id: results[rule_id]["status"] for rule_id in ("ALR042", "ALR043", "ALR044")} == {
         "ALR042": "not_applicable", "ALR043": "not_applicable", "ALR044": "not_applicable"
     }
+
+
+def test_framework_packs_do_not_pass_on_nothing(tmp_path: Path) -> None:
+    """Framework packs run when the manifest names their framework: naming them is all it does."""
+    (tmp_path / ".git").mkdir()
+    text = MINIMAL + "compliance:\n  frameworks: [eu-ai-act, nist-ai-rmf, iso-42001, sr-11-7, ml-test-score]\n"
+    result = lint_json(write(tmp_path / "mlprodlint.yaml", text), cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    statuses = {r["rule_id"]: (r["status"], r.get("reason", "")) for r in result.json()["results"]}
+    assert len(statuses) > 100  # the framework packs' rules are there
+    assert {i for i, (status, _) in statuses.items() if status == "pass"} == set(EXAMINE_THE_MANIFEST)
+    assert {i for i, (status, reason) in statuses.items() if status == "not_applicable" and not reason} == set()

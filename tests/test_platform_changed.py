@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import TODAY, run_cli, write
 
 SERVICE = """
@@ -112,3 +113,30 @@ def test_codeowners_and_code_paths_affect_the_manifests_that_depend_on_them(tmp_
         "services/churn/mlprodlint.yaml", "services/fraud/mlprodlint.yaml", "services/recs/mlprodlint.yaml",
     ]
     assert _linted(_check(repo, "--changed-files", "services/churn/CODEOWNERS")) == ["services/churn/mlprodlint.yaml"]
+
+
+def test_a_second_changed_files_run_reads_references_from_the_cache_and_edits_invalidate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    repo = _monorepo(tmp_path / "repo")
+    assert _linted(_check(repo, "--changed-files", "shared/alerts.yaml")) == ["services/churn/mlprodlint.yaml"]
+    entries = list((tmp_path / "home-cache" / "mlprodlint" / "results" / "references").rglob("*.json"))
+    assert len(entries) == 3  # one per manifest of the monorepo
+
+    import mlprodlint.changed as changed
+
+    def no_parse(*args: object) -> None:
+        raise AssertionError("a manifest was parsed although its references were cached")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(changed, "_parse_references", no_parse)
+        assert _linted(_check(repo, "--changed-files", "shared/alerts.yaml")) == ["services/churn/mlprodlint.yaml"]
+    fraud = repo / "services" / "fraud" / "mlprodlint.yaml"
+    fraud.write_text(fraud.read_text() + "  rules_file: ../../shared/alerts.yaml\n")
+    assert _linted(_check(repo, "--changed-files", "shared/alerts.yaml")) == [
+        "services/churn/mlprodlint.yaml", "services/fraud/mlprodlint.yaml",
+    ]
+    assert _linted(_check(repo, "--changed-files", "shared/alerts.yaml", "--no-cache")) == [
+        "services/churn/mlprodlint.yaml", "services/fraud/mlprodlint.yaml",
+    ]

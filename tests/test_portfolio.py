@@ -88,7 +88,8 @@ def test_portfolio_rows_teams_rules_and_trend(reviews: tuple[Path, Path]) -> Non
     data = result.json()
     alpha, beta, gamma = (f"https://git.example.com/acme/{name}" for name in ("alpha", "beta", "gamma"))
     assert data["summary"] == {
-        "services": 4, "repositories": 3, "reports": 4, "not_ready": 2, "ready_with_waivers": 0, "ready": 2,
+        "services": 4, "repositories": 3, "reports": 4, "not_ready": 2, "ready_with_baseline": 0,
+        "ready_with_waivers": 0, "ready": 2,
         "levels": {"none": 2, "bronze": 0, "silver": 0, "gold": 2}, "errors": 19, "warnings": 8,
     }
     rows = [(s["repository"], s["path"], s["team"], s["tier"], s["lifecycle"], s["verdict"], s["level"], s["errors"], s["warnings"])
@@ -180,3 +181,19 @@ def test_no_report_and_missing_path_are_usage_errors(tmp_path: Path) -> None:
     assert (empty.exit_code, empty.stderr) == (2, f"mlprodlint: error: no mlprodlint JSON report found in {tmp_path.as_posix()}\n")
     missing = run_cli(["portfolio", str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
+
+
+def test_a_portfolio_in_the_results_folder_is_skipped_and_never_overwrites_an_input(reviews: tuple[Path, Path]) -> None:
+    _, current = reviews
+    first = run_cli(["portfolio", str(current), "--format", "json", "-o", str(current / "portfolio.json")])
+    assert first.exit_code == 0, first.stderr
+    assert json.loads((current / "portfolio.json").read_text(encoding="utf-8"))["kind"] == "mlprodlint-portfolio"
+    again = run_cli(["portfolio", str(current), "--format", "json"])
+    assert again.exit_code == 0 and again.json()["summary"]["reports"] == 4
+    assert "portfolio.json: not an mlprodlint JSON report, skipped" in again.stderr
+    explicit = run_cli(["portfolio", str(current / "portfolio.json")])
+    assert explicit.exit_code == 2 and "a portfolio, not a report" in explicit.stderr
+    before = (current / "gamma.json").read_bytes()
+    over = run_cli(["portfolio", str(current / "gamma.json"), "-o", str(current / "gamma.json")])
+    assert over.exit_code == 2 and "refusing to write the portfolio over one of its inputs" in over.stderr
+    assert (current / "gamma.json").read_bytes() == before

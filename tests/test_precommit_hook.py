@@ -131,3 +131,28 @@ def test_run_with_files_runs_the_hook_on_given_files(
     passing = _pre_commit(project, pre_commit_env, "run", "mlprodlint", "--files", "mlprodlint.yaml")
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "mlprodlint (ML production readiness)" in passing.stdout
+
+
+def test_deleting_a_referenced_model_card_is_blocked(
+    tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_env: dict[str, str]
+) -> None:
+    """Issue 9.8: pre-commit passes no file for a deletion; the hook still runs and catches it."""
+    project = tmp_path / "project"
+    project.mkdir()
+    _git(project, "init", "-q", "-b", "main")
+    _hook_config(project, hook_repo)
+    assert _pre_commit(project, pre_commit_env, "install").returncode == 0
+    write(project / "svc" / "mlprodlint.yaml", FIXED + "governance:\n  model_card: docs/model_card.md\n")
+    write(project / "svc" / "docs" / "model_card.md", "# Pricing model\n\n" + "It prices baskets from past orders. " * 10 + "\n")
+    env = {**pre_commit_env, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    _git(project, "add", "-A")
+    first = subprocess.run(["git", "commit", "-m", "card"], cwd=project, env=env, text=True, capture_output=True, timeout=600)
+    assert first.returncode == 0, first.stdout + first.stderr
+    _git(project, "rm", "-q", "svc/docs/model_card.md")
+    blocked = subprocess.run(["git", "commit", "-m", "drop card"], cwd=project, env=env, text=True, capture_output=True, timeout=600)
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, output
+    assert "svc/mlprodlint.yaml:11:3: GOV040 [error]" in output, output
+    assert "points at svc/docs/model_card.md, which does not exist" in output
+    assert _git(project, "rev-list", "--count", "HEAD").stdout.strip() == "1"  # the deletion was not committed

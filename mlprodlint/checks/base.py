@@ -38,6 +38,16 @@ class NothingToCheck:
 
 
 @dataclass(frozen=True)
+class Examined:
+    """Yielded by a check to say what it compared ("services/fraud/catalog-info.yaml:14,
+    Resource fraud-gbm"): a passing result shows it, so a reader can see what the pass rests on.
+    It also marks the rule as evaluated: with it, a NothingToCheck does not make the rule
+    not_applicable."""
+
+    what: str
+
+
+@dataclass(frozen=True)
 class CheckContext:
     manifest: Mapping[str, Any]
     manifest_path: Path
@@ -54,8 +64,15 @@ class CheckContext:
 
 # A check takes the context positionally and the rule's `args` as keyword arguments (validated
 # against CheckSpec.args_schema before the first call), and yields Violations (or NothingToCheck
-# when there was nothing to examine).
-CheckFunction: TypeAlias = Callable[Concatenate[CheckContext, ...], Iterable["Violation | NothingToCheck"]]
+# when there was nothing to examine; Examined to name what a pass rests on).
+CheckFunction: TypeAlias = Callable[Concatenate[CheckContext, ...], Iterable["Violation | NothingToCheck | Examined"]]
+
+
+def object_args(properties: Mapping[str, Any], required: Iterable[str] = ()) -> dict[str, Any]:
+    """The JSON Schema of a check's arguments: these properties, these required, nothing else.
+
+    The one helper the built-in specs use; plugins may use it too."""
+    return {"type": "object", "properties": dict(properties), "required": list(required), "additionalProperties": False}
 
 
 @dataclass(frozen=True)

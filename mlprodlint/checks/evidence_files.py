@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from .base import CheckContext, NothingToCheck, Violation
+from .base import CheckContext, Examined, NothingToCheck, Violation
 from .evidence_markdown import anchors, has_anchor, is_lorem, placeholder_sections, prose_words
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
 from .fieldpath import Match, is_empty, resolve
+from .. import doccache
 from ..repo_walk import is_glob
 
 def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Reference]]:
@@ -20,12 +21,21 @@ def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Ref
 
 def _blank(path: Path) -> bool:
     """True for a file with nothing but white space in its first 4 KiB (and no more after)."""
+    return doccache.fact(path, "blank", lambda: _read_blank(path))
+
+
+def _read_blank(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
             return not head.strip() and not handle.read(1)
     except OSError:
         return False
+
+
+def _listed(names: list[str], limit: int = 5) -> str:
+    unique = list(dict.fromkeys(names))
+    return ", ".join(unique[:limit]) + (f" and {len(unique) - limit} more" if len(unique) > limit else "")
 
 
 def _declared(paths: list[str]) -> str:
@@ -38,6 +48,7 @@ def references_exist(
     ctx: CheckContext, /, paths: list[str], check_anchors: bool = True
 ) -> Iterator[Violation | NothingToCheck]:
     urls = files = 0
+    read: list[str] = []
     for match, ref in references(ctx, paths):
         if ref.kind is RefKind.URL:
             urls += 1
@@ -56,6 +67,7 @@ def references_exist(
         if not ref.path.is_file():
             yield Violation(match.pointer, f"{match.display} points at {shown}, which does not exist")
             continue
+        read.append(shown + (f"#{ref.anchor}" if ref.anchor else ""))
         if _blank(ref.path):
             # An emptied file (a commit that truncates the model card) is no evidence either.
             yield Violation(match.pointer, f"{match.display} points at {shown}, which is empty")
@@ -68,6 +80,8 @@ def references_exist(
                     match.pointer,
                     f"{match.display}: {shown} has no heading for #{ref.anchor} (anchors: {offered})",
                 )
+    if read:
+        yield Examined(_listed(read))
     if not files:  # only URLs (never fetched) or nothing at all: nothing was examined
         yield NothingToCheck(f"only URLs, which are not fetched, in {_declared(paths)}" if urls
                              else f"no {_declared(paths)} declared")
@@ -79,6 +93,7 @@ def documents_not_templates(
 ) -> Iterator[Violation | NothingToCheck]:
     seen: set[str] = set()
     examined = 0
+    read: list[str] = []
     for match, ref in references(ctx, paths):
         if ref.kind is not RefKind.INSIDE or not ref.is_markdown or not ref.exists:
             continue  # missing or escaping references are another rule's finding
@@ -88,6 +103,7 @@ def documents_not_templates(
             continue
         examined += 1
         shown = relative_display(ref.path, ctx.repo_root)
+        read.append(shown + (f"#{ref.anchor}" if ref.anchor else ""))
         key = f"{match.pointer}\0{shown}#{ref.anchor}"
         if key in seen:
             continue
@@ -116,5 +132,7 @@ def documents_not_templates(
                 f"{match.display}: {shown} is still a template: {len(unfinished)} section(s) hold only a "
                 f"placeholder or no text: {listed}{more}",
             )
+    if read:
+        yield Examined(_listed(read))
     if not examined:
         yield NothingToCheck(f"no Markdown document in the repository is referenced by {_declared(paths)}")

@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from ..dates import parse_date
 from ..repo_facts import RepoFacts
-from .base import CheckContext, NothingToCheck, Violation
+from .base import CheckContext, Examined, NothingToCheck, Violation
 from .fieldpath import first, resolve
-from .fields import parse_date
 
 
 # Check functions that read git history (parallel runs read it once, before starting workers).
@@ -76,6 +76,7 @@ def signoff_after_code_change(
     if commit is None:
         yield NothingToCheck("no commit touches " + ", ".join(code_paths))
         return
+    yield Examined(f"commit {commit.short} ({commit.date.date().isoformat()}) that changed {file}")
     newest: dict[Any, dt.date] = {}
     for _, _, date, group in dated:
         if group is not None:

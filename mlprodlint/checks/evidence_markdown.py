@@ -29,6 +29,11 @@ _PLACEHOLDER_TOKEN = re.compile(
 _FILL_ME = re.compile(
     r"<[^<>\n:/@=]{1,60}>|\{\{[^{}\n]{0,200}\}\}|\[(?:insert|describe|add|your)[^\[\]\n]{0,200}\]", re.IGNORECASE
 )
+_LEADING_MARKER = re.compile(r"^[\s>*_`\[(|-]{0,8}(?:TODO|TBD|TBC|FIXME|XXX)\b", re.IGNORECASE)
+_GENERATED_PLACEHOLDER = re.compile(
+    r"lorem ipsum|\bmore\s{1,3}info(?:rmation)?\s{1,3}(?:is\s{1,3})?needed\b|\bneeds?\s{1,3}more\s{1,3}info(?:rmation)?\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _TABLE_CELL = re.compile(r":?-{2,}:?")
 
@@ -281,11 +286,15 @@ def prose_words(text: str) -> int:
 
 
 def is_placeholder(line: str) -> bool:
-    """A line that only stands in for text: TODO/TBD, "More information needed", lorem ipsum,
-    or nothing but `<fill me>` / `[insert ...]` tokens."""
-    if _PLACEHOLDER_LINE.search(line):
+    """A line that only stands in for text: one that starts with TODO/TBD/TBC/FIXME/XXX, says
+    "More information needed" or lorem ipsum, or has at most three words besides placeholder
+    markers and `<fill me>` / `[insert ...]` tokens. ("The placeholder values are replaced at
+    deploy time." is prose.)"""
+    text = _FILL_ME.sub(" ", line)
+    if _LEADING_MARKER.match(text) or _GENERATED_PLACEHOLDER.search(text):
         return True
-    return not _FILL_ME.sub("", line).strip(" \t-*_.:>|")
+    marked = text != line or _PLACEHOLDER_LINE.search(text) is not None  # a token or marker was there
+    return (marked and len(_WORD.findall(_PLACEHOLDER_LINE.sub(" ", text))) <= 3) or not text.strip(" \t-*_.:>|")
 
 
 @dataclass(frozen=True)
@@ -298,6 +307,11 @@ class Section:
 
 
 def sections(text: str) -> list[Section]:
+    return list(_sections(text))
+
+
+@lru_cache(maxsize=256)  # a pure function of the text; several rules read the same document
+def _sections(text: str) -> tuple[Section, ...]:
     found: list[tuple[Block, list[str]]] = []
     for block in _blocks(strip_comments(text)):
         if block.kind == "heading":
@@ -317,7 +331,7 @@ def sections(text: str) -> list[Section]:
         counts[slug] = counts.get(slug, -1) + 1
         names.append(f"{slug}-{counts[slug]}" if counts[slug] else slug)
         listed.append(Section(block.text, block.line, block.level, tuple(body), tuple(names)))
-    return listed
+    return tuple(listed)
 
 
 def placeholder_sections(text: str, anchor: str = "") -> list[tuple[Section, str]]:

@@ -7,11 +7,12 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..manifest import Limits, parse_text
-from .base import CheckContext, NothingToCheck, Violation
+from .base import CheckContext, Examined, NothingToCheck, Violation
 from .evidence_markdown import split_front_matter
 from .evidence_paths import RefKind, inside_repo, read_doc, relative_display, resolve_reference
 from .fieldpath import first
@@ -132,6 +133,7 @@ def card_metadata(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck]:
     if card.metadata is None:
         yield NothingToCheck(f"{shown} has no front-matter metadata")
         return
+    yield Examined(f"front matter of {shown}")
     missing = []
     if not _strings(card.metadata.get("license")):
         missing.append("license")
@@ -164,6 +166,7 @@ def monitored_metrics_in_card(ctx: CheckContext, /) -> Iterator[Violation | Noth
     declared = {metric_key(m) for m in card_metrics(card.metadata)} if card.metadata else set()
     terms = card_terms(card)
     shown = relative_display(card.path, ctx.repo_root)
+    yield Examined(shown)
     for index, metric in names:
         forms = metric_forms(metric)
         if forms & declared or any(terms.mentions(form) for form in forms):
@@ -203,7 +206,7 @@ METRIC_ALIASES: tuple[tuple[str, ...], ...] = (
     ("perplexity", "ppl"),
 )
 _TERM = re.compile(r"[a-z0-9]+(?:[-_@][a-z0-9]+)*")  # unambiguous: linear on any text
-_MAX_TERM_WORDS = 6
+_JOINERS = re.compile(r"[-_@]")
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -268,9 +271,19 @@ class CardTerms:
 
 
 def card_terms(card: ModelCard) -> CardTerms:
-    text = card.text.lower()
+    return _card_terms(card.text)
+
+
+def _term_words(term: str) -> tuple[str, ...]:
+    words = tuple(_JOINERS.split(term))
+    return _words(term) if "at" in words else words
+
+
+@lru_cache(maxsize=32)  # several manifests may share one card; the text is read once per run
+def _card_terms(text: str) -> CardTerms:
+    text = text.lower()
     matches = list(_TERM.finditer(text))
-    terms = tuple(_words(m.group(0)) or (m.group(0),) for m in matches)
+    terms = tuple(_term_words(m.group(0)) for m in matches)
     spaced = tuple(
         (text[m.end() : matches[i + 1].start()].isspace() if i + 1 < len(matches) else False)
         for i, m in enumerate(matches)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..manifest import Limits, LoadedManifest, parse_documents
-from .base import CheckContext, NothingToCheck, Violation
+from .base import CheckContext, Examined, NothingToCheck, Violation
 from .evidence_codeowners import Codeowners, find_codeowners, load_codeowners, owners_include, same_team
 from .evidence_paths import inside_repo, read_doc, relative_display
 from .fieldpath import first
@@ -70,6 +70,8 @@ def team_in_codeowners(ctx: CheckContext, /) -> Iterator[Violation | NothingToCh
         return
     shown = relative_display(codeowners.path, ctx.repo_root)
     rule = codeowners.owner_rule(target)
+    if rule is not None:
+        yield Examined(f"{shown}:{rule.line} ({rule.pattern} {' '.join(rule.owners)})".rstrip())
     if rule is None:
         yield Violation("/ownership/team", f"no rule in {shown} matches {target}, so it has no code owner")
     elif not rule.owners:
@@ -206,6 +208,7 @@ def catalog_agrees(ctx: CheckContext, /, field: str) -> Iterator[Violation | Not
         yield Violation(pointer, f"{shown} ({entity.label}) has no spec.{field} to compare with {manifest_field} {ours!r}")
         return
     where = f"{shown}:{entity.line_of('/spec/' + field)}, {entity.label}"
+    yield Examined(f"spec.{field} {theirs!r} of {entity.label} ({shown}:{entity.line_of('/spec/' + field)})")
     if field == "owner" and not same_team(ours, theirs):
         yield Violation(pointer, f"{manifest_field} {ours!r} is not the catalog owner {theirs!r} ({where})")
     if field == "lifecycle":

@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..dates import parse_date
 from ..repo_walk import walk_files
 from .base import CheckContext, NothingToCheck, Violation
 from .evidence_paths import RefKind, read_doc, relative_display, resolve_reference
 from .fieldpath import first, is_empty, resolve
-from .fields import parse_date
 
 Outcome = Iterator["Violation | NothingToCheck"]
 MAX_CODE_PATHS = 20  # metadata.paths entries looked at: a hostile list of thousands costs nothing

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from .base import CheckContext, CheckSpec, NothingToCheck, Violation
+from .base import CheckContext, CheckSpec, NothingToCheck, Violation, object_args
 from .fieldpath import Match, first, is_empty, resolve
+from ..dates import parse_date  # re-exported: older plugins imported it from here
+from ..redact import shown
 from ..regexsafe import MAX_MATCH_CHARS
-from .secrets import shown
 
 _PATH_ARG = {"type": "string", "minLength": 1, "description": "dotted field path; [] fans out"}
 _PATHS_ARG = {"type": "array", "items": _PATH_ARG, "minItems": 1}
-
-
-def _args(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }
 
 
 def _present_values(ctx: CheckContext, path: str) -> Iterator[Match]:
@@ -91,7 +82,7 @@ def present_any(ctx: CheckContext, /, paths: list[str]) -> Iterator[Violation]:
 
 
 PRESENT_ANY = CheckSpec(
-    "present_any", present_any, _args({"paths": _PATHS_ARG}, ["paths"]),
+    "present_any", present_any, object_args({"paths": _PATHS_ARG}, ["paths"]),
     "At least one of the named fields exists and is not empty.",
 )
 
@@ -119,7 +110,7 @@ def matches(
 MATCHES = CheckSpec(
     "matches",
     matches,
-    _args(
+    object_args(
         {"path": _PATH_ARG, "pattern": {"type": "string", "format": "regex"},
          "expected": {"type": "string"}},
         ["path", "pattern"],
@@ -144,7 +135,7 @@ def email_or_channel(ctx: CheckContext, /, path: str) -> Iterator[Violation | No
 
 
 EMAIL_OR_CHANNEL = CheckSpec(
-    "email_or_channel", email_or_channel, _args({"path": _PATH_ARG}, ["path"]),
+    "email_or_channel", email_or_channel, object_args({"path": _PATH_ARG}, ["path"]),
     "Present values are an email address or a chat channel (#channel, slack:#channel).",
 )
 
@@ -176,7 +167,7 @@ def url_or_path(ctx: CheckContext, /, path: str, https_only: bool = False) -> It
 URL_OR_PATH = CheckSpec(
     "url_or_path",
     url_or_path,
-    _args({"path": _PATH_ARG, "https_only": {"type": "boolean"}}, ["path"]),
+    object_args({"path": _PATH_ARG, "https_only": {"type": "boolean"}}, ["path"]),
     "Present values are http(s) URLs or repository paths (no javascript:, file:, ...).",
 )
 
@@ -191,7 +182,7 @@ def one_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Viola
 
 
 ONE_OF = CheckSpec(
-    "one_of", one_of, _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    "one_of", one_of, object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
     "A present value is one of the listed values.",
 )
 
@@ -205,7 +196,7 @@ def none_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Viol
 
 
 NONE_OF = CheckSpec(
-    "none_of", none_of, _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    "none_of", none_of, object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
     "A present value is none of the listed values.",
 )
 
@@ -222,7 +213,7 @@ def is_true(ctx: CheckContext, /, path: str) -> Iterator[Violation]:
 
 
 IS_TRUE = CheckSpec(
-    "is_true", is_true, _args({"path": _PATH_ARG}, ["path"]),
+    "is_true", is_true, object_args({"path": _PATH_ARG}, ["path"]),
     "The field is true (or a mapping whose `enabled` is true).",
 )
 
@@ -256,7 +247,7 @@ def min_value(ctx: CheckContext, /, path: str, min: float) -> Iterator[Violation
 
 
 MIN_VALUE = CheckSpec(
-    "min_value", min_value, _args({"path": _PATH_ARG, "min": {"type": "number"}}, ["path", "min"]),
+    "min_value", min_value, object_args({"path": _PATH_ARG, "min": {"type": "number"}}, ["path", "min"]),
     "A present number is at least `min`.",
 )
 
@@ -271,7 +262,7 @@ def max_value(ctx: CheckContext, /, path: str, max: float) -> Iterator[Violation
 
 
 MAX_VALUE = CheckSpec(
-    "max_value", max_value, _args({"path": _PATH_ARG, "max": {"type": "number"}}, ["path", "max"]),
+    "max_value", max_value, object_args({"path": _PATH_ARG, "max": {"type": "number"}}, ["path", "max"]),
     "A present number is at most `max`.",
 )
 
@@ -293,7 +284,7 @@ def ordered(ctx: CheckContext, /, paths: list[str]) -> Iterator[Violation | Noth
 
 
 ORDERED = CheckSpec(
-    "ordered", ordered, _args({"paths": _PATHS_ARG}, ["paths"]),
+    "ordered", ordered, object_args({"paths": _PATHS_ARG}, ["paths"]),
     "The present numbers among the fields never decrease in the order given (p50 <= p95 <= p99).",
 )
 
@@ -309,7 +300,7 @@ def min_items(ctx: CheckContext, /, path: str, count: int) -> Iterator[Violation
 
 
 MIN_ITEMS = CheckSpec(
-    "min_items", min_items, _args({"path": _PATH_ARG, "count": {"type": "integer", "minimum": 1}}, ["path", "count"]),
+    "min_items", min_items, object_args({"path": _PATH_ARG, "count": {"type": "integer", "minimum": 1}}, ["path", "count"]),
     "The field is a list with at least `count` items.",
 )
 
@@ -325,7 +316,7 @@ def any_item(ctx: CheckContext, /, path: str, where: dict[str, Any]) -> Iterator
 ANY_ITEM = CheckSpec(
     "any_item",
     any_item,
-    _args({"path": _PATH_ARG, "where": {"type": "object", "minProperties": 1}}, ["path", "where"]),
+    object_args({"path": _PATH_ARG, "where": {"type": "object", "minProperties": 1}}, ["path", "where"]),
     "At least one item of the list has all the given field values.",
 )
 
@@ -340,7 +331,7 @@ def contains_any(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator
 CONTAINS_ANY = CheckSpec(
     "contains_any",
     contains_any,
-    _args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
+    object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
     "The list contains at least one of the given values.",
 )
 
@@ -394,7 +385,7 @@ def each_item_matches(
 EACH_ITEM_MATCHES = CheckSpec(
     "each_item_matches",
     each_item_matches,
-    _args(
+    object_args(
         {"path": _PATH_ARG, "field": {"type": "string", "minLength": 1},
          "pattern": {"type": "string", "format": "regex"},
          "where": {"type": "object", "minProperties": 1}, "expected": {"type": "string"}},
@@ -423,23 +414,12 @@ def distinct(ctx: CheckContext, /, path: str, ignore_case: bool = True) -> Itera
 DISTINCT = CheckSpec(
     "distinct",
     distinct,
-    _args({"path": _PATH_ARG, "ignore_case": {"type": "boolean"}}, ["path"]),
+    object_args({"path": _PATH_ARG, "ignore_case": {"type": "boolean"}}, ["path"]),
     "The values a fanned-out path names are pairwise different (case-insensitive by default).",
 )
 
 
 # --- dates --------------------------------------------------------------------------------
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value if not isinstance(value, dt.datetime) else value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def date_within(

@@ -206,6 +206,15 @@ def write_all(
     temporary files are renamed into place last. Memory holds one finding's text at a time, not
     the report.
     """
+    from ..gcpolicy import batch
+
+    with batch():
+        _write_all(result, requests, context, echo)
+
+
+def _write_all(
+    result: RunResult, requests: Sequence[OutputRequest], context: ReportContext, echo: Callable[[str], None]
+) -> None:
     prepared = _prepared(result, requests, context)
     for request, _, _ in prepared:
         if request.path is not None:

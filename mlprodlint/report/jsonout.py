@@ -56,6 +56,8 @@ def result_data(result: RuleResult, rules: Mapping[str, Rule] | None = None) -> 
         data["baselined"] = baselined
     if result.reason:
         data["reason"] = result.reason
+    if result.examined:
+        data["examined"] = result.examined
     if result.status is Status.UPCOMING and result.findings:
         data["fails_from"] = result.findings[0].upcoming
     rule = (rules or {}).get(result.rule_id)
