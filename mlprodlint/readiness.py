@@ -12,7 +12,8 @@ Scoring (documented in README, shown in reports):
   evaluated, and none above the highest level of the rules that ran (a bronze profile reaches at
   most bronze): nothing is claimed that was not examined.
 - Verdict: "not ready" when an active finding fails the run (at or above --fail-on) or the
-  manifest does not parse; "ready with baseline" when it passes only because the baseline absorbs
+  manifest does not parse; "not assessed" when no rule of a scored area was evaluated (nothing
+  was examined, so readiness is not claimed); "ready with baseline" when it passes only because the baseline absorbs
   findings; "ready with waivers" when it passes thanks to active waivers; otherwise "ready".
 """
 
@@ -30,8 +31,9 @@ WEIGHTS = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 READY = "ready"
 READY_WITH_WAIVERS = "ready with waivers"
 READY_WITH_BASELINE = "ready with baseline"
+NOT_ASSESSED = "not assessed"
 NOT_READY = "not ready"
-VERDICTS = (NOT_READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, READY)  # worst first
+VERDICTS = (NOT_READY, NOT_ASSESSED, READY_WITH_BASELINE, READY_WITH_WAIVERS, READY)  # worst first
 # A failed rule the team accepted still failed: it earns nothing (waived ones excepted, below).
 _FAILED = (Status.FAIL, Status.BASELINED)
 
@@ -113,10 +115,12 @@ def _level(results: Sequence[RuleResult], areas: Sequence[AreaScore]) -> str:
     return reached
 
 
-def _verdict(results: Sequence[RuleResult], failing: bool) -> str:
+def _verdict(results: Sequence[RuleResult], areas: Sequence[AreaScore], failing: bool) -> str:
     statuses = {r.status for r in results}
     if failing:
         return NOT_READY
+    if not any(a.possible for a in areas):
+        return NOT_ASSESSED
     if Status.BASELINED in statuses or any(f.baselined for r in results for f in r.findings):
         return READY_WITH_BASELINE
     if Status.WAIVED in statuses:
@@ -130,7 +134,7 @@ def assess_manifest(path: str, parsed: bool, results: Sequence[RuleResult], fail
     areas = tuple(_area_score(area, [r for r in results if r.area == area]) for area in AREAS)
     if not parsed:
         return Readiness(path, NOT_READY, "", areas)
-    return Readiness(path, _verdict(results, failing), _level(results, areas), areas)
+    return Readiness(path, _verdict(results, areas, failing), _level(results, areas), areas)
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ class RunSummary:
 
     @property
     def verdicts(self) -> dict[str, int]:
-        return {v: sum(1 for r in self.readiness if r.verdict == v) for v in (READY, READY_WITH_WAIVERS, READY_WITH_BASELINE, NOT_READY)}
+        return {v: sum(1 for r in self.readiness if r.verdict == v) for v in reversed(VERDICTS)}
 
     def readiness_of(self, path: str) -> Readiness:
         return self.by_path[path]

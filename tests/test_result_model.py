@@ -155,12 +155,13 @@ def test_an_area_with_no_evaluated_rule_has_no_score(tmp_path: Path) -> None:
 def test_nothing_evaluated_means_no_score_and_no_level(tmp_path: Path) -> None:
     document = lint_json(_repo(tmp_path) / "svc", "--rules-dir", "pack", "--select", "XRM004", cwd=tmp_path).json()
     readiness = document["readiness"][0]
-    assert readiness["score"] is None and readiness["level"] is None
+    # Nothing was examined: no score, no level, and no claim of readiness either.
+    assert (readiness["verdict"], readiness["score"], readiness["level"]) == ("not assessed", None, None)
     assert all(area["score"] is None for area in readiness["areas"].values())
     markdown = run_cli(["report", "svc", "--format", "markdown", "--rules-dir", "pack", "--select", "XRM004",
                         "--today", TODAY], cwd=tmp_path)
     assert markdown.exit_code == 0
-    assert "· score **n/a** / 100 ·" in markdown.stdout
+    assert "**➖ Not assessed** · level **no level** · score **n/a** / 100 ·" in markdown.stdout
 
 
 def test_baseline_is_reflected_in_results_verdict_level_and_scores(tmp_path: Path) -> None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Finding, RuleResult, RunResult, Status
-from ..readiness import NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, Readiness, level_rank
+from ..readiness import NOT_ASSESSED, NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, Readiness, level_rank
 from . import ReportContext
 from .human import md_code, md_escape, md_spans
 
 BUDGET = 60_000  # characters; GitHub refuses comments over 65,536
-_ICON = {NOT_READY: "❌", READY_WITH_BASELINE: "⚠️", READY_WITH_WAIVERS: "⚠️", READY: "✅"}
+_ICON = {NOT_READY: "❌", NOT_ASSESSED: "➖", READY_WITH_BASELINE: "⚠️", READY_WITH_WAIVERS: "⚠️", READY: "✅"}
 _VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 
 
@@ -73,6 +73,7 @@ def render(result: RunResult, context: ReportContext, budget: int = BUDGET) -> s
         f"## {'❌' if failing else '✅'} mlprodlint: "
         f"{'FAILED' if failing else 'PASSED'} ({len(failing)} finding(s) at or above {context.fail_on.label})\n\n"
         f"{len(result.manifests)} service(s): {verdicts[NOT_READY]} not ready, "
+        + (f"{verdicts[NOT_ASSESSED]} not assessed, " if verdicts[NOT_ASSESSED] else "")
         + (f"{verdicts[READY_WITH_BASELINE]} ready with baseline, " if verdicts[READY_WITH_BASELINE] else "")
         + f"{verdicts[READY_WITH_WAIVERS]} ready with waivers, {verdicts[READY]} ready. "
         f"Findings: {counts['error']} error, {counts['warning']} warning, {counts['info']} info; "

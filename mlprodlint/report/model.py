@@ -10,14 +10,20 @@ from urllib.parse import urlsplit
 
 from ..findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
 from ..provenance import NOT_A_GIT_REPOSITORY, Provenance
-from ..readiness import AREAS, LEVELS, NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, WEIGHTS, Readiness, level_rank
+from ..readiness import (
+    AREAS, LEVELS, NOT_ASSESSED, NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, WEIGHTS, Readiness,
+    level_rank,
+)
 from ..rules import Rule
 from . import ReportContext
 from .mltestscore import SECTIONS, TESTS
 
 MODEL_VERSION = "1.0"
 _VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
-_VERDICT_CLASS = {NOT_READY: "not-ready", READY_WITH_BASELINE: "baseline", READY_WITH_WAIVERS: "waivers", READY: "ready"}
+_VERDICT_CLASS = {
+    NOT_READY: "not-ready", NOT_ASSESSED: "not-assessed", READY_WITH_BASELINE: "baseline", READY_WITH_WAIVERS: "waivers",
+    READY: "ready",
+}
 _STATUS_ORDER = {Status.FAIL: 0, Status.UPCOMING: 1, Status.BASELINED: 2, Status.WAIVED: 3, Status.PASS: 4, Status.NOT_APPLICABLE: 5}
 # ML Test Score test states: met only when a citing rule was evaluated and every evaluated citing
 # rule passes; a failing, waived or baselined one means not met; no evaluated one, not assessed.
@@ -59,7 +65,7 @@ def scoring() -> dict[str, Any]:
             "Manifest and waiver rules block levels too; waived rules do not (the waiver is the accepted, "
             "justified exception); baselined rules do (a baseline hides known debt from CI, not from readiness).",
             "Verdict: not ready when a finding at or above the fail-on severity is active (or the manifest "
-            "does not parse); ready with baseline when it passes only because the baseline absorbs findings; "
+            "does not parse); not assessed when no rule of a scored area was evaluated; ready with baseline when it passes only because the baseline absorbs findings; "
             "ready with waivers when it passes thanks to active waivers; otherwise ready.",
         ],
     }
