@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from conftest import lint_json, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlprodlint.checks import promql
 from mlprodlint.checks.templated import find_template_marker
@@ -502,4 +504,43 @@ def test_template_marker_ignores_prometheus_templates() -> None:
     assert find_template_marker('summary: "{{ $labels.job }} at {{ $value | humanize }}"\n') is None
     assert find_template_marker("description: |\n  {{ range query \"up\" }}{{ .Labels.instance }}{{ end }}\n") is None
     marker = find_template_marker('a: 1\nsummary: "{{ "{{" }} $labels.job {{ "}}" }}"\n')
-    assert marker is not None and (marker.line, marker.kind) == (2, "Helm")
+    assert marker is not None and (marker.line, marker.kind) == (2, "Helm/Jinja")
+    marker = find_template_marker("a: 1\nb: 2\nsummary: '{{`{{ $labels.job }}`}}'\n")
+    assert marker is not None and (marker.line, marker.kind) == (3, "Helm")
+
+
+# --- hostile rules files ----------------------------------------------------------------------
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.glob("*.yaml")))
+def test_hostile_corpus_as_rules_file_never_crashes(tmp_path: Path, name: str) -> None:
+    """Every hostile manifest of the corpus, given as the rules file: a finding or a pass, never
+    a traceback, exit 3 or a hang."""
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy/prometheusrule.yaml").write_bytes((HOSTILE / name).read_bytes())
+    manifest = write(tmp_path / "mlprodlint.yaml", SERVICE)
+    started = time.monotonic()
+    result = lint_json(manifest, "--select", "ALR", cwd=tmp_path)
+    assert time.monotonic() - started < 10
+    assert result.exit_code in (0, 1), result.stderr
+    for finding in result.json()["findings"]:
+        assert finding["rule_id"].startswith("ALR") and finding["line"] >= 1
+
+
+def test_many_documents_share_one_budget(tmp_path: Path) -> None:
+    documents = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndata: {{a: '1'}}\n" for i in range(3000))
+    manifest = _service(tmp_path, documents)
+    started = time.monotonic()
+    result = lint_json(manifest, "--select", "ALR042", cwd=tmp_path)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    assert len(result.json()["findings"]) == 1  # one over-budget finding, not one per document
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('{}()[]"\'`$.|=~!<>-+/ \nabc_5:#%')), max_size=400))
+def test_readers_accept_any_text(text: str) -> None:
+    promql.families(text)
+    find_template_marker(text)

@@ -338,10 +338,25 @@ def rules_file_cached(ctx: CheckContext, path: Path, paging: frozenset[str]) -> 
     return parsed
 
 
-def alert_model(ctx: CheckContext) -> AlertModel:
-    paging = paging_severities(ctx.options)
+def _build(ctx: CheckContext, paging: frozenset[str]) -> AlertModel:
     declared = _declared(ctx)
     paths = list(dict.fromkeys(p for d in declared for p in d.files))
     files = tuple(rules_file_cached(ctx, p, paging) for p in paths)
     manifest_alerts = _manifest_alerts(ctx)
     return AlertModel(declared, files, manifest_alerts, _merge(manifest_alerts, files))
+
+
+def alert_model(ctx: CheckContext) -> AlertModel:
+    """The model for this manifest, built once per run and shared by every alerting rule (a
+    glob is walked once, not once per rule)."""
+    paging = paging_severities(ctx.options)
+    cache = getattr(ctx.repo_facts, "cache", None)
+    alerting = ctx.manifest.get("alerting") if isinstance(ctx.manifest, Mapping) else None
+    key = ("alert_model", str(ctx.manifest_path), repr(alerting), tuple(sorted(paging)))
+    if isinstance(cache, dict) and key in cache:
+        cached: AlertModel = cache[key]
+        return cached
+    model = _build(ctx, paging)
+    if isinstance(cache, dict):
+        cache[key] = model
+    return model

@@ -44,7 +44,7 @@ MAX_EXPRESSIONS = 10_000  # `{{` occurrences looked at; a real file has far fewe
 @dataclass(frozen=True)
 class TemplateMarker:
     line: int
-    kind: str  # "Helm" or "Jinja"
+    kind: str  # "Helm", "Jinja" or "Helm/Jinja" (an escape both use)
     snippet: str  # the construct as written, shortened
 
     def describe(self) -> str:
@@ -62,14 +62,15 @@ def _first_word(inner: str) -> str:
 
 
 def _classify(inner: str) -> str | None:
-    """'Helm', 'Jinja' or None (a Prometheus template) for the text between `{{` and `}}`."""
+    """'Helm', 'Jinja', 'Helm/Jinja' or None (a Prometheus template) for the text between `{{` and `}}`."""
     text = inner.strip().lstrip("-").rstrip("-").strip()
     if not text:
         return None
     if any(obj in text for obj in _HELM_OBJECTS):
         return "Helm"
     if text[0] in "\"`'":
-        return "Helm"  # {{ "{{" }} or {{`{{ $labels.x }}`}}: Helm printing Prometheus braces
+        # {{ "{{" }}, {{`{{ $labels.x }}`}} or {{ '{{' }}: Helm or Jinja printing Prometheus braces
+        return "Helm" if text[0] == "`" else "Helm/Jinja"
     if text[0] in "$.(":
         return None
     word = _first_word(text)
