@@ -1,7 +1,10 @@
 """The hook in .pre-commit-hooks.yaml, driven by the real `pre-commit` tool in a temporary repo.
 
 pre-commit installs mlprodlint from a snapshot of this repository into its own virtualenv
-(from PyPI-resolvable dependencies), exactly as a user's pre-commit would.
+(from PyPI-resolvable dependencies), exactly as a user's pre-commit would. Building that
+virtualenv is most of the cost, so both tests share one PRE_COMMIT_HOME (one build) and run in
+the same xdist worker (`--dist loadfile`); `pre-commit try-repo` is not used because it builds a
+fresh environment in a throw-away store on every call.
 """
 
 from __future__ import annotations
@@ -72,20 +75,10 @@ def _pre_commit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.Comple
 def test_commit_with_broken_manifest_is_blocked_and_fixed_one_passes(
     tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_env: dict[str, str]
 ) -> None:
-    repo_path, sha = hook_repo
     project = tmp_path / "project"
     project.mkdir()
     _git(project, "init", "-q", "-b", "main")
-    write(
-        project / ".pre-commit-config.yaml",
-        f"""
-        repos:
-          - repo: {repo_path.as_posix()}
-            rev: {sha}
-            hooks:
-              - id: mlprodlint
-        """,
-    )
+    _hook_config(project, hook_repo)
     installed = _pre_commit(project, pre_commit_env, "install")
     assert installed.returncode == 0, installed.stderr
 
@@ -106,39 +99,48 @@ def test_commit_with_broken_manifest_is_blocked_and_fixed_one_passes(
     assert "mlprodlint (ML production readiness)" in passed.stdout + passed.stderr
 
 
-def test_try_repo_runs_the_hook_on_given_files(
+def _hook_config(project: Path, hook_repo: tuple[Path, str]) -> None:
+    repo_path, sha = hook_repo
+    write(
+        project / ".pre-commit-config.yaml",
+        f"""
+        repos:
+          - repo: {repo_path.as_posix()}
+            rev: {sha}
+            hooks:
+              - id: mlprodlint
+        """,
+    )
+
+
+def test_run_with_files_runs_the_hook_on_given_files(
     tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_env: dict[str, str]
 ) -> None:
-    repo_path, sha = hook_repo
+    """`pre-commit run --files` (how CI and editors run a hook): fails on a broken manifest, passes once fixed."""
     project = tmp_path / "project"
     project.mkdir()
     _git(project, "init", "-q", "-b", "main")
+    _hook_config(project, hook_repo)
     write(project / "mlprodlint.yaml", BROKEN)
     _git(project, "add", "-A")
-    failing = _pre_commit(project, pre_commit_env, "try-repo", repo_path.as_posix(), "mlprodlint", "--ref", sha, "--files", "mlprodlint.yaml")
+    failing = _pre_commit(project, pre_commit_env, "run", "mlprodlint", "--files", "mlprodlint.yaml")
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "mlprodlint.yaml:1:1: OWN001 [error]" in failing.stdout
     write(project / "mlprodlint.yaml", FIXED)
     _git(project, "add", "-A")
-    passing = _pre_commit(project, pre_commit_env, "try-repo", repo_path.as_posix(), "mlprodlint", "--ref", sha, "--files", "mlprodlint.yaml")
+    passing = _pre_commit(project, pre_commit_env, "run", "mlprodlint", "--files", "mlprodlint.yaml")
     assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert "mlprodlint (ML production readiness)" in passing.stdout
 
 
 def test_deleting_a_referenced_model_card_is_blocked(
     tmp_path: Path, hook_repo: tuple[Path, str], pre_commit_env: dict[str, str]
 ) -> None:
     """Issue 9.8: pre-commit passes no file for a deletion; the hook still runs and catches it."""
-    repo_path, sha = hook_repo
     project = tmp_path / "project"
     project.mkdir()
     _git(project, "init", "-q", "-b", "main")
-    write(project / ".pre-commit-config.yaml", f"""
-        repos:
-          - repo: {repo_path.as_posix()}
-            rev: {sha}
-            hooks:
-              - id: mlprodlint
-        """)
+    _hook_config(project, hook_repo)
     assert _pre_commit(project, pre_commit_env, "install").returncode == 0
     write(project / "svc" / "mlprodlint.yaml", FIXED + "governance:\n  model_card: docs/model_card.md\n")
     write(project / "svc" / "docs" / "model_card.md", "# Pricing model\n\n" + "It prices baskets from past orders. " * 10 + "\n")

@@ -91,8 +91,23 @@ PRESENT_ANY = CheckSpec(
 
 
 def matches(
-    ctx: CheckContext, /, path: str, pattern: str, expected: str = ""
+    ctx: CheckContext,
+    /,
+    path: str,
+    pattern: str = "",
+    expected: str = "",
+    format: str = "",
+    each: str = "",
+    where: dict[str, Any] | None = None,
 ) -> Iterator[Violation | NothingToCheck]:
+    """Values match `pattern` or a named `format`; with `each: FIELD`, that field of every list
+    item (having the `where` values) does."""
+    if each:
+        yield from each_item_matches(ctx, path=path, field=each, pattern=pattern, where=where, expected=expected)
+        return
+    if format:
+        yield from _formatted(ctx, path, format)
+        return
     regex = re.compile(pattern)
 
     def check(match: Match) -> Iterator[Violation]:
@@ -107,22 +122,33 @@ def matches(
     yield from _examine(ctx, path, check)
 
 
+FORMATS = ("email_or_channel",)
+
 MATCHES = CheckSpec(
     "matches",
     matches,
-    object_args(
-        {"path": _PATH_ARG, "pattern": {"type": "string", "format": "regex"},
-         "expected": {"type": "string"}},
-        ["path", "pattern"],
-    ),
-    "Present values (or each item of a present list) match a regular expression.",
+    {
+        **object_args(
+            {"path": _PATH_ARG, "pattern": {"type": "string", "format": "regex"},
+             "expected": {"type": "string"}, "format": {"enum": list(FORMATS)},
+             "each": {"type": "string", "minLength": 1, "description": "field of every list item to match"},
+             "where": {"type": "object", "minProperties": 1, "description": "only items with these values (with each)"}},
+            ["path"],
+        ),
+        "oneOf": [{"required": ["pattern"]}, {"required": ["format"]}],
+        "dependentRequired": {"where": ["each"], "each": ["pattern"]},
+    },
+    "Present values (or each item of a present list) match a regular expression or a named format "
+    "(email_or_channel); with `each: FIELD`, that field of every list item (with the `where` values).",
 )
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _CHANNEL = re.compile(r"^(#[\w.-]+|(slack|teams|mattermost|discord|chat):[#@]?[\w./-]+)$", re.IGNORECASE)
 
 
-def email_or_channel(ctx: CheckContext, /, path: str) -> Iterator[Violation | NothingToCheck]:
+def _formatted(ctx: CheckContext, path: str, format: str) -> Iterator[Violation | NothingToCheck]:
+    """Values in a named format; email_or_channel is the only one so far (FORMATS)."""
+
     def check(match: Match) -> Iterator[Violation]:
         value = match.value
         if not isinstance(value, str) or not (_EMAIL.match(value.strip()) or _CHANNEL.match(value.strip())):
@@ -134,9 +160,15 @@ def email_or_channel(ctx: CheckContext, /, path: str) -> Iterator[Violation | No
     yield from _examine(ctx, path, check)
 
 
+def email_or_channel(ctx: CheckContext, /, path: str) -> Iterator[Violation | NothingToCheck]:
+    """Deprecated alias: `matches` with `format: email_or_channel`."""
+    return _formatted(ctx, path, "email_or_channel")
+
+
 EMAIL_OR_CHANNEL = CheckSpec(
     "email_or_channel", email_or_channel, object_args({"path": _PATH_ARG}, ["path"]),
-    "Present values are an email address or a chat channel (#channel, slack:#channel).",
+    "Deprecated alias of `matches` with `format: email_or_channel`: present values are an email "
+    "address or a chat channel (#channel, slack:#channel).",
 )
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -172,32 +204,47 @@ URL_OR_PATH = CheckSpec(
 )
 
 
-def one_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation | NothingToCheck]:
+def is_in(
+    ctx: CheckContext, /, path: str, values: list[Any], negate: bool = False
+) -> Iterator[Violation | NothingToCheck]:
     def check(match: Match) -> Iterator[Violation]:
-        if match.value not in values:
+        if negate and match.value in values:
+            yield Violation(match.pointer, f"{match.display} is {_show(match.value)}")
+        elif not negate and match.value not in values:
             allowed = ", ".join(str(v) for v in values)
             yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, expected one of: {allowed}")
 
     yield from _examine(ctx, path, check)
 
 
+IN = CheckSpec(
+    "in",
+    is_in,
+    object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}, "negate": {"type": "boolean"}},
+                ["path", "values"]),
+    "A present value is one of the listed values (negate: true - none of them).",
+)
+
+
+def one_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation | NothingToCheck]:
+    """Deprecated alias: `in`."""
+    return is_in(ctx, path=path, values=values)
+
+
 ONE_OF = CheckSpec(
     "one_of", one_of, object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
-    "A present value is one of the listed values.",
+    "Deprecated alias of `in`: a present value is one of the listed values.",
 )
 
 
 def none_of(ctx: CheckContext, /, path: str, values: list[Any]) -> Iterator[Violation | NothingToCheck]:
-    def check(match: Match) -> Iterator[Violation]:
-        if match.value in values:
-            yield Violation(match.pointer, f"{match.display} is {_show(match.value)}")
-
-    yield from _examine(ctx, path, check)
+    """Deprecated alias: `in` with `negate: true`."""
+    return is_in(ctx, path=path, values=values, negate=True)
 
 
 NONE_OF = CheckSpec(
     "none_of", none_of, object_args({"path": _PATH_ARG, "values": {"type": "array", "minItems": 1}}, ["path", "values"]),
-    "A present value is none of the listed values.",
+    "Deprecated alias of `in` with `negate: true`: a present value is none of the listed values.",
 )
 
 
@@ -237,33 +284,47 @@ def _numbers(ctx: CheckContext, path: str) -> tuple[list[tuple[Match, float]], N
     return found, NothingToCheck(f"{path} is not a number") if present else nothing_declared(path)
 
 
-def min_value(ctx: CheckContext, /, path: str, min: float) -> Iterator[Violation | NothingToCheck]:
+def in_range(
+    ctx: CheckContext, /, path: str, min: float | None = None, max: float | None = None
+) -> Iterator[Violation | NothingToCheck]:
     found, nothing = _numbers(ctx, path)
     if nothing is not None:
         yield nothing
     for match, number in found:
-        if number < min:
+        if min is not None and number < min:
             yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, below {min:g}")
+        elif max is not None and number > max:
+            yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, above {max:g}")
+
+
+RANGE = CheckSpec(
+    "range",
+    in_range,
+    {**object_args({"path": _PATH_ARG, "min": {"type": "number"}, "max": {"type": "number"}}, ["path"]),
+     "anyOf": [{"required": ["min"]}, {"required": ["max"]}]},
+    "A present number is at least `min` and at most `max` (either may be omitted).",
+)
+
+
+def min_value(ctx: CheckContext, /, path: str, min: float) -> Iterator[Violation | NothingToCheck]:
+    """Deprecated alias: `range` with `min`."""
+    return in_range(ctx, path=path, min=min)
 
 
 MIN_VALUE = CheckSpec(
     "min_value", min_value, object_args({"path": _PATH_ARG, "min": {"type": "number"}}, ["path", "min"]),
-    "A present number is at least `min`.",
+    "Deprecated alias of `range` with `min`: a present number is at least `min`.",
 )
 
 
 def max_value(ctx: CheckContext, /, path: str, max: float) -> Iterator[Violation | NothingToCheck]:
-    found, nothing = _numbers(ctx, path)
-    if nothing is not None:
-        yield nothing
-    for match, number in found:
-        if number > max:
-            yield Violation(match.pointer, f"{match.display} is {_show(match.value)}, above {max:g}")
+    """Deprecated alias: `range` with `max`."""
+    return in_range(ctx, path=path, max=max)
 
 
 MAX_VALUE = CheckSpec(
     "max_value", max_value, object_args({"path": _PATH_ARG, "max": {"type": "number"}}, ["path", "max"]),
-    "A present number is at most `max`.",
+    "Deprecated alias of `range` with `max`: a present number is at most `max`.",
 )
 
 
@@ -391,7 +452,8 @@ EACH_ITEM_MATCHES = CheckSpec(
          "where": {"type": "object", "minProperties": 1}, "expected": {"type": "string"}},
         ["path", "field", "pattern"],
     ),
-    "Every list item with the `where` values has a `field` matching a regular expression.",
+    "Deprecated alias of `matches` with `each: FIELD`: every list item with the `where` values has a "
+    "`field` matching a regular expression.",
 )
 
 
@@ -533,7 +595,7 @@ def _show(value: Any) -> str:
 
 
 BUILTIN = (
-    PRESENT, PRESENT_ANY, MATCHES, EMAIL_OR_CHANNEL, URL_OR_PATH, ONE_OF, NONE_OF, IS_TRUE,
-    MIN_VALUE, MAX_VALUE, ORDERED, MIN_ITEMS, ANY_ITEM, CONTAINS_ANY, DATE_WITHIN,
+    PRESENT, PRESENT_ANY, MATCHES, EMAIL_OR_CHANNEL, URL_OR_PATH, IN, ONE_OF, NONE_OF, IS_TRUE,
+    RANGE, MIN_VALUE, MAX_VALUE, ORDERED, MIN_ITEMS, ANY_ITEM, CONTAINS_ANY, DATE_WITHIN,
     EACH_ITEM_MATCHES, DISTINCT,
 )

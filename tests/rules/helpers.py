@@ -1,17 +1,31 @@
 """Table-driven rule tests: a manifest, the rule under test, the exact findings expected.
 
-Each case writes its manifest as real YAML text, runs the real CLI with `--select RULE`, and
-compares the exact set of (rule id, line) of active findings, plus the exit code.
+Each case writes its manifest as real YAML text and lints it in memory (`lint_case`) through
+the engine path the CLI takes (`packs.configured` rule set, `engine.lint_one`, `merge_results`,
+the run summary that decides the exit code), with the built-in rule set loaded once per session
+instead of once per case, and no option parsing or report rendering. It compares the exact set
+of (rule id, line) of active findings, plus whether `check --fail-on info` would fail. The first
+failing and first passing case of every table also run through the whole CLI (`run_case_cli`:
+`check --format json --select RULE`), so that both paths are kept in agreement.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conftest import lint_json, write
+from conftest import TODAY, lint_json, write
+from mlprodlint.config import Config, find_config, load_config
+from mlprodlint.engine import EngineOptions, Selection, lint_one, merge_results
+from mlprodlint.findings import Finding, Severity
+from mlprodlint.manifest import Limits
+from mlprodlint.packs import configured
+from mlprodlint.repo_facts import RepoFactsCache
+from mlprodlint.rules import RuleSet
 
 
 @dataclass(frozen=True)
@@ -81,18 +95,70 @@ def case_ids(cases: Iterable[RuleCase]) -> list[str]:
     return ids
 
 
-def run_case(item: RuleCase, tmp_path: Path) -> None:
+def _write_case(item: RuleCase, tmp_path: Path) -> Path:
     manifest = write(tmp_path / "mlprodlint.yaml", textwrap.dedent(item.manifest_yaml))
     if item.config:
         write(tmp_path / ".mlprodlint.toml", item.config)
     for relative, text in item.files:
         write(tmp_path / relative, text)
+    return manifest
+
+
+@functools.cache
+def _default_rule_set() -> RuleSet:
+    """The rule set of a run without configuration, loaded once per test session."""
+    return configured(Config())
+
+
+def lint_case(manifest: Path, rule_id: str, today: str, root: Path) -> tuple[list[Finding], bool]:
+    """Findings (waived ones included) of `rule_id` on one manifest, and whether
+    `check --select RULE --fail-on info` would fail, without the CLI's parsing and rendering."""
+    found = find_config(root)
+    config = load_config(found) if found is not None else Config()
+    default = Config()
+    same_packs = (config.packs, config.rules_dirs, config.builtin) == (default.packs, default.rules_dirs, default.builtin)
+    rule_set = _default_rule_set() if same_packs else configured(config)
+    options = EngineOptions(
+        today=dt.date.fromisoformat(today),
+        selection=Selection(select=(rule_id,), severity=config.severity),
+        limits=Limits(max_bytes=config.max_file_size),
+        check_options=config.options,
+        base_dir=root,
+        frameworks=tuple(sorted(set(config.frameworks))),
+    )
+    result = merge_results([lint_one(manifest, rule_set, options, RepoFactsCache())], rule_set)
+    return list(result.findings), not result.summary(Severity.INFO).passed
+
+
+def _assert_findings(item: RuleCase, found: list[tuple[int, str, int, str]], fails: bool, shown: str) -> None:
+    """`found`: (waived, rule id, line, upcoming) of every reported finding."""
+    active = [(rule_id, line, upcoming) for waived, rule_id, line, upcoming in found if not waived]
+    assert {(r, line) for r, line, upcoming in active if not upcoming} == set(item.expected), "\n" + shown
+    assert {(r, line) for r, line, upcoming in active if upcoming} == set(item.upcoming), "\n" + shown
+    assert fails == bool(item.expected), shown
+
+
+def run_case(item: RuleCase, tmp_path: Path) -> None:
+    """One case in memory (see the module docstring)."""
+    manifest = _write_case(item, tmp_path)
+    findings, fails = lint_case(manifest, item.rule_id, item.today or TODAY, tmp_path)
+    _assert_findings(item, [(int(f.waived), f.rule_id, f.line, f.upcoming) for f in findings], fails,
+                     "\n".join(map(repr, findings)))
+
+
+def run_case_cli(item: RuleCase, tmp_path: Path) -> None:
+    """One case through the whole CLI, as a user runs it."""
+    manifest = _write_case(item, tmp_path)
     # Run from tmp_path so that no configuration of the surrounding checkout applies.
     # --fail-on info: any finding of the rule, whatever its severity, must fail the run.
     today = ("--today", item.today) if item.today else ()
     result = lint_json(manifest, "--select", item.rule_id, "--fail-on", "info", *today, cwd=tmp_path)
     assert result.exit_code in (0, 1), result.stderr
-    found = [f for f in result.json()["findings"] if not f["waived"]]
-    assert {(f["rule_id"], f["line"]) for f in found if not f.get("upcoming")} == set(item.expected), "\n" + result.stdout
-    assert {(f["rule_id"], f["line"]) for f in found if f.get("upcoming")} == set(item.upcoming), "\n" + result.stdout
-    assert result.exit_code == (1 if item.expected else 0), result.stdout
+    found = [(int(f["waived"]), f["rule_id"], f["line"], f.get("upcoming", "")) for f in result.json()["findings"]]
+    _assert_findings(item, found, result.exit_code == 1, result.stdout)
+
+
+def cli_samples(cases: Iterable[RuleCase]) -> list[RuleCase]:
+    """The first failing and the first passing case of a table, for the end-to-end CLI run."""
+    cases = list(cases)
+    return [c for c in (next((c for c in cases if c.fails), None), next((c for c in cases if not c.fails), None)) if c]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import RuleCase, case, case_ids, head, run_case
+from helpers import RuleCase, case, case_ids, head, run_case, run_case_cli, cli_samples
 
 ALERTED = head() + """\
 alerting:
@@ -129,3 +129,8 @@ alerting:
 @pytest.mark.parametrize("item", CASES, ids=case_ids(CASES))
 def test_alerting_rule(item: RuleCase, tmp_path: Path) -> None:
     run_case(item, tmp_path)
+
+
+@pytest.mark.parametrize("item", cli_samples(CASES), ids=case_ids(cli_samples(CASES)))
+def test_alerting_rule_through_the_cli(item: RuleCase, tmp_path: Path) -> None:
+    run_case_cli(item, tmp_path)

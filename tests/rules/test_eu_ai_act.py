@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import RuleCase, case, case_ids, head, run_case
+from helpers import RuleCase, case, case_ids, head, run_case, run_case_cli, cli_samples
 
 IN_FORCE = "2027-12-02"  # Annex III high-risk obligations (Digital Omnibus)
 ANNEX_I = "2028-08-02"
@@ -144,3 +144,8 @@ CASES: list[RuleCase] = [
 @pytest.mark.parametrize("item", CASES, ids=case_ids(CASES))
 def test_eu_ai_act_rule(item: RuleCase, tmp_path: Path) -> None:
     run_case(item, tmp_path)
+
+
+@pytest.mark.parametrize("item", cli_samples(CASES), ids=case_ids(cli_samples(CASES)))
+def test_eu_ai_act_rule_through_the_cli(item: RuleCase, tmp_path: Path) -> None:
+    run_case_cli(item, tmp_path)

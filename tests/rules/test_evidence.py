@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import findings_of, lint_json, write
-from helpers import RuleCase, case, case_ids, head, run_case
+from helpers import RuleCase, case, case_ids, head, run_case, run_case_cli, cli_samples
 
 PROSE = (
     "Check the dashboards first, split the errors by pod and status code, and roll back when a "
@@ -157,3 +157,11 @@ def test_evidence_rule(item: RuleCase, tmp_path: Path) -> None:
         run_git_case(item, tmp_path)
     else:
         run_case(item, tmp_path)
+
+
+CLI_SAMPLES = cli_samples(c for c in CASES if not c.name.startswith("git-"))
+
+
+@pytest.mark.parametrize("item", CLI_SAMPLES, ids=case_ids(CLI_SAMPLES))
+def test_evidence_rule_through_the_cli(item: RuleCase, tmp_path: Path) -> None:
+    run_case_cli(item, tmp_path)

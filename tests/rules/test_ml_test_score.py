@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import RuleCase, case, case_ids, head, run_case
+from helpers import RuleCase, case, case_ids, head, run_case, run_case_cli, cli_samples
 
 ON = "compliance:\n  frameworks: [ml-test-score]\n"  # lines 7-8
 
@@ -97,3 +97,8 @@ CASES: list[RuleCase] = [
 @pytest.mark.parametrize("item", CASES, ids=case_ids(CASES))
 def test_ml_test_score_rule(item: RuleCase, tmp_path: Path) -> None:
     run_case(item, tmp_path)
+
+
+@pytest.mark.parametrize("item", cli_samples(CASES), ids=case_ids(cli_samples(CASES)))
+def test_ml_test_score_rule_through_the_cli(item: RuleCase, tmp_path: Path) -> None:
+    run_case_cli(item, tmp_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import RuleCase, case, case_ids, head, run_case
+from helpers import RuleCase, case, case_ids, head, run_case, run_case_cli, cli_samples
 
 ONLINE = head() + """\
 sla:
@@ -40,6 +40,7 @@ CASES: list[RuleCase] = [
     # SLA004 availability-for-tier-1
     case("SLA004", ONLINE),
     case("SLA004", head() + "sla:\n  availability: 98.5\n", 8, name="too-low"),
+    case("SLA004", head() + "sla:\n  availability: 99\n", name="at-minimum"),
     case("SLA004", head(tier=2) + "sla:\n  availability: 98.5\n", name="tier-2-exempt"),
     # SLA005 availability-below-100
     case("SLA005", ONLINE),
@@ -63,3 +64,8 @@ CASES: list[RuleCase] = [
 @pytest.mark.parametrize("item", CASES, ids=case_ids(CASES))
 def test_sla_rule(item: RuleCase, tmp_path: Path) -> None:
     run_case(item, tmp_path)
+
+
+@pytest.mark.parametrize("item", cli_samples(CASES), ids=case_ids(cli_samples(CASES)))
+def test_sla_rule_through_the_cli(item: RuleCase, tmp_path: Path) -> None:
+    run_case_cli(item, tmp_path)
