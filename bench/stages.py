@@ -40,9 +40,11 @@ def timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def main(directory: str) -> None:
-    from mlprodlint import engine, report, yamlsafe
+    from mlprodlint.engine import lint as engine
+    from mlprodlint import report
+    from mlprodlint.load import yamlsafe
     from mlprodlint.checks import registry
-    from mlprodlint.cli import main as cli_main
+    from mlprodlint.cli.main import main as cli_main
 
     evidence = {spec.name for spec in registry.EVIDENCE}
     engine.load_manifest = timed("parse", engine.load_manifest)
@@ -62,7 +64,7 @@ def main(directory: str) -> None:
     report.render_all = timed("render", report.render_all)
     if hasattr(report, "write_all"):
         report.write_all = timed("render", report.write_all)
-    import mlprodlint.cli as cli
+    import mlprodlint.cli.main as cli
 
     report.write_report = timed("render", report.write_report)
     for name in ("render_all", "write_all", "write_report"):

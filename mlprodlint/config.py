@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, UsageError
-from .findings import Severity
-from .git import repo_root
-from .schema import validate
+from .results.findings import Severity
+from .repo.git import repo_root
+from .load.schema import validate
 
 CONFIG_FILE = ".mlprodlint.toml"
 PYPROJECT = "pyproject.toml"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mlprodlint.cli import main
+from mlprodlint.cli.main import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO_ROOT / "examples"

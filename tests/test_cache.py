@@ -148,7 +148,7 @@ def test_a_large_git_repository_is_keyed_by_git_status_and_never_goes_stale(
     import os
     import subprocess
 
-    import mlprodlint.cache as cache_module
+    import mlprodlint.engine.cache as cache_module
 
     monkeypatch.setattr(cache_module, "SMALL_TREE", 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))

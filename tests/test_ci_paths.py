@@ -63,7 +63,7 @@ def test_gitlab_fingerprints_survive_moved_lines_and_other_working_directories(r
 
 
 def test_gitlab_fingerprint_counts_repeated_findings_and_blocks_on_unreadable_manifests() -> None:
-    from mlprodlint.findings import Finding, RuleResult, RunResult, Severity, Status
+    from mlprodlint.results.findings import Finding, RuleResult, RunResult, Severity, Status
     from mlprodlint.report.gitlab import issues
 
     def finding(rule_id: str, line: int, pointer: str = "/a") -> Finding:

@@ -45,7 +45,7 @@ def test_max_file_size_flag_applies_in_changed_files_mode(tmp_path: Path) -> Non
 def test_config_and_rules_dir_are_declared_once_with_one_help() -> None:
     import click
 
-    from mlprodlint.cli import cli
+    from mlprodlint.cli.main import cli
 
     context = click.Context(cli)
     helps: dict[str, set[str | None]] = {"config_path": set(), "rules_dir": set()}

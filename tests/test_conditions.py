@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import findings_of, lint_json, run_cli, write
-from mlprodlint.rules import BUILTIN_CONDITIONS, AppliesWhen
+from mlprodlint.rules.definitions import BUILTIN_CONDITIONS, AppliesWhen
 
 
 def _manifest(lifecycle: str, tier: int, kind: str = "Model") -> dict:

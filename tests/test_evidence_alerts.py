@@ -18,8 +18,8 @@ from conftest import lint_json, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlprodlint.checks import promql
-from mlprodlint.checks.templated import find_template_marker
+from mlprodlint.repo import promql
+from mlprodlint.repo.templated import find_template_marker
 
 MANIFEST = """\
 apiVersion: mlprodlint/v1

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import findings_of, lint_json, write
 
-from mlprodlint.repo_facts import path_matches
+from mlprodlint.repo.facts import path_matches
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -168,7 +168,7 @@ def test_declared_paths(file: str, declared: str, matches: bool) -> None:
 
 
 def test_a_broken_git_folder_never_reads_the_enclosing_repository(repo: Path) -> None:
-    from mlprodlint.repo_facts import read_history
+    from mlprodlint.repo.facts import read_history
 
     inner = repo / "vendored"
     (inner / ".git").mkdir(parents=True)  # not a repository: git would walk up to `repo`

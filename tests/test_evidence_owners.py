@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import lint_json, write
 
-from mlprodlint.checks.evidence_codeowners import normalise_team, parse_codeowners, pattern_matches
+from mlprodlint.repo.codeowners import normalise_team, parse_codeowners, pattern_matches
 
 MANIFEST = """\
 apiVersion: mlprodlint/v1

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlprodlint.checks.evidence_codeowners import parse_codeowners, pattern_matches
+from mlprodlint.repo.codeowners import parse_codeowners, pattern_matches
 from mlprodlint.checks.evidence_markdown import anchors, placeholder_sections, prose_words, strip_links
 from mlprodlint.checks.evidence_modelcard import card_terms, metric_forms, parse_card
 

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import REPO_ROOT, TODAY, run_cli, write
 
-from mlprodlint.frameworks import FRAMEWORKS
-from mlprodlint.packs import PackRequest, load
+from mlprodlint.rules.frameworks import FRAMEWORKS
+from mlprodlint.rules.packs import PackRequest, load
 
 SPEC = Path(__file__).resolve().parent / "data" / "spec"
 RULES = load(PackRequest()).rules
@@ -161,7 +161,7 @@ def test_every_builtin_control_reference_is_in_the_catalogue() -> None:
         for name, ids in rule.controls:
             assert name in FRAMEWORKS, f"{rule.id}: unknown framework {name}"
             unknown = set(ids) - {c for c, _ in FRAMEWORKS[name].controls}
-            assert not unknown, f"{rule.id}: {name} controls {sorted(unknown)} not in mlprodlint/frameworks.py"
+            assert not unknown, f"{rule.id}: {name} controls {sorted(unknown)} not in mlprodlint/rules/frameworks.py"
 
 
 def test_ml_test_score_field_is_an_alias_of_the_controls_key() -> None:
@@ -273,8 +273,8 @@ def test_waived_rule_does_not_meet_its_control(tmp_path: Path) -> None:
 def test_ml_test_score_paper_scoring(tmp_path: Path) -> None:
     """Half a point for a test met by documentation, one for a test met by an automated rule;
     the final score is the lowest section."""
-    from mlprodlint.findings import RuleResult, Severity, Status
-    from mlprodlint.matrix import ml_test_score
+    from mlprodlint.results.findings import RuleResult, Severity, Status
+    from mlprodlint.results.matrix import ml_test_score
 
     by_id = {rule.id: rule for rule in RULES}
 

@@ -22,14 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, TODAY, run_cli
-from mlprodlint.engine import EngineOptions, lint_loaded
+from mlprodlint.engine.lint import EngineOptions, lint_loaded
 from mlprodlint.errors import MlprodlintError
-from mlprodlint.findings import RunResult
-from mlprodlint.manifest import LoadedManifest, load_manifest
-from mlprodlint.packs import PackRequest, load
-from mlprodlint.parallel import lint_many
+from mlprodlint.results.findings import RunResult
+from mlprodlint.load.manifest import LoadedManifest, load_manifest
+from mlprodlint.rules.packs import PackRequest, load
+from mlprodlint.engine.run import lint_many
 from mlprodlint.report import FORMATS, ReportContext, render
-from mlprodlint.rules import RuleSet
+from mlprodlint.rules.definitions import RuleSet
 
 HANG_SECONDS = 2.0
 FUZZ = settings(
@@ -77,10 +77,10 @@ def _lint_bytes(raw: bytes, rule_set: RuleSet) -> RunResult | None:
 
 
 def _render_all(result: RunResult, rule_set: RuleSet) -> None:
-    from mlprodlint.core_rules import CORE_RULES
+    from mlprodlint.rules.core import CORE_RULES
 
     context = ReportContext(
-        tool_version="fuzz", fail_on=__import__("mlprodlint.findings").findings.Severity.ERROR, color=False,
+        tool_version="fuzz", fail_on=__import__("mlprodlint.results.findings").results.findings.Severity.ERROR, color=False,
         rules={rule.id: rule for rule in (*CORE_RULES, *rule_set.rules)},
     )
     for fmt in ("json", "text"):

@@ -162,7 +162,7 @@ def test_git_dir_in_the_environment_does_not_change_provenance_or_history(tmp_pa
 
 
 def test_history_read_is_bounded_and_a_timeout_is_announced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mlprodlint import repo_facts
+    from mlprodlint.repo import facts as repo_facts
 
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, lint_json, run_cli, write
-from mlprodlint import yamlsafe
+from mlprodlint.load import yamlsafe
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 

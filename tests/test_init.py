@@ -10,7 +10,7 @@ import pytest
 
 from conftest import lint_json, run_cli, write
 
-from mlprodlint.manifest import load_manifest
+from mlprodlint.load.manifest import load_manifest
 
 PROSE = (
     "Check the dashboards first, split the errors by pod and status code, and roll back when a "

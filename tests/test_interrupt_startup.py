@@ -18,7 +18,7 @@ def hook(event, args):
     if event == "import" and args[0] == "mlprodlint.rules":
         os.kill(os.getpid(), signal.SIGINT)
 sys.addaudithook(hook)
-from mlprodlint.cli import entry
+from mlprodlint.cli.main import entry
 sys.argv = ["mlprodlint", "check", sys.argv[1], "--today", sys.argv[2], "--no-cache"]
 entry()
 """

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from conftest import EXAMPLES, TODAY, write
 
-from mlprodlint.core_rules import CORE_RULES
-from mlprodlint.engine import EngineOptions
-from mlprodlint.findings import RunResult, Severity
-from mlprodlint.packs import PackRequest, load
-from mlprodlint.parallel import lint_many
+from mlprodlint.rules.core import CORE_RULES
+from mlprodlint.engine.lint import EngineOptions
+from mlprodlint.results.findings import RunResult, Severity
+from mlprodlint.rules.packs import PackRequest, load
+from mlprodlint.engine.run import lint_many
 from mlprodlint.report import ReportContext
 from mlprodlint.report.jsonout import document, render
 

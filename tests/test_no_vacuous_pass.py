@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import lint_json, write
 
-from mlprodlint.packs import PackRequest, load
+from mlprodlint.rules.packs import PackRequest, load
 
 MINIMAL = """\
 apiVersion: mlprodlint/v1

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mlprodlint.errors import OutputError
-from mlprodlint.output import write_atomic
+from mlprodlint.report.output import write_atomic
 
 
 def test_written_file_follows_the_umask(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import REPO_ROOT
 
-from mlprodlint import pack_snapshot
-from mlprodlint.packs import PackRequest, load
-from mlprodlint.rules import check_pack, pack_files
+from mlprodlint.rules import snapshot as pack_snapshot
+from mlprodlint.rules.packs import PackRequest, load
+from mlprodlint.rules.definitions import check_pack, pack_files
 from mlprodlint.resources import builtin_rules_dir
 
 

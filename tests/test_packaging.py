@@ -21,6 +21,6 @@ def test_wheel_ships_rules_schemas_and_templates(tmp_path: Path) -> None:
         assert f"mlprodlint/_bundled/rules/{pack}" in names
     for schema in sorted(p.name for p in (REPO_ROOT / "schemas").glob("*.json")):
         assert f"mlprodlint/_bundled/schemas/{schema}" in names
-    assert "mlprodlint/cli.py" in names
+    assert "mlprodlint/cli/main.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "mlprodlint = mlprodlint.cli:entry" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "mlprodlint = mlprodlint.cli.main:entry" in zipfile.ZipFile(wheel).read(entry_points).decode()

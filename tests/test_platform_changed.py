@@ -124,7 +124,7 @@ def test_a_second_changed_files_run_reads_references_from_the_cache_and_edits_in
     entries = list((tmp_path / "home-cache" / "mlprodlint" / "results" / "references").rglob("*.json"))
     assert len(entries) == 3  # one per manifest of the monorepo
 
-    import mlprodlint.changed as changed
+    import mlprodlint.platform.changed as changed
 
     def no_parse(*args: object) -> None:
         raise AssertionError("a manifest was parsed although its references were cached")

@@ -6,7 +6,7 @@ import json
 
 from conftest import REPO_ROOT, run_cli
 
-from mlprodlint.docs import REGENERATE, generated
+from mlprodlint.rules.docs import REGENERATE, generated
 
 
 def test_generated_rule_docs_are_up_to_date() -> None:
@@ -84,7 +84,7 @@ def test_schema_prints_each_kind() -> None:
 
 def test_rule_areas_are_written_once() -> None:
     """The rule schema's area enum and the report schema's area keys follow findings.py."""
-    from mlprodlint.findings import RULE_AREAS, SCORED_AREAS
+    from mlprodlint.results.findings import RULE_AREAS, SCORED_AREAS
     from mlprodlint.resources import load_schema
 
     assert json.dumps(list(RULE_AREAS)) in json.dumps(load_schema("rule.schema.json"))

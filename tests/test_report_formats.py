@@ -234,7 +234,7 @@ def test_github_is_the_default_inside_github_actions(tmp_path: Path, monkeypatch
 
 
 def test_github_escaping_cannot_inject_commands() -> None:
-    from mlprodlint.findings import Finding, Severity
+    from mlprodlint.results.findings import Finding, Severity
     from mlprodlint.report.github import annotation, escape_data, escape_property
 
     assert escape_data("100%\r\n::error::x") == "100%25%0D%0A::error::x"

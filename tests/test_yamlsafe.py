@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO_ROOT, TODAY
-from mlprodlint import yamlsafe
-from mlprodlint.yamlsafe import Limits, parse_document, parse_documents
+from mlprodlint.load import yamlsafe
+from mlprodlint.load.yamlsafe import Limits, parse_document, parse_documents
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 needs_c = pytest.mark.skipif(not yamlsafe.c_parser_available(), reason="ruamel.yaml.clib is not installed")

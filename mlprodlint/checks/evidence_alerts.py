@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import promql
-from .alert_model import SLO_FAMILIES, AlertModel, alert_model, paging_severities, parse_rules_file
+from ..repo import promql
+from ..repo.alerts import SLO_FAMILIES, AlertModel, alert_model, paging_severities, parse_rules_file
 from .base import CheckContext, NothingToCheck, Violation
 from .evidence_paths import relative_display
 from .fieldpath import first

@@ -8,8 +8,8 @@ from .base import CheckContext, Examined, NothingToCheck, Violation
 from .evidence_markdown import anchors, has_anchor, is_lorem, placeholder_sections, prose_words
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
 from .fieldpath import Match, is_empty, resolve
-from .. import doccache
-from ..repo_walk import is_glob
+from ..repo import documents as doccache
+from ..repo.walk import is_glob
 
 def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Reference]]:
     """Every present string reference at the named paths, resolved against the manifest folder."""

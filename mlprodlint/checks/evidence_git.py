@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..dates import parse_date
-from ..repo_facts import RepoFacts
+from ..repo.facts import RepoFacts
 from .base import CheckContext, Examined, NothingToCheck, Violation
 from .fieldpath import first, resolve
 

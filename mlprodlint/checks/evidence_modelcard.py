@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..manifest import Limits, parse_text
+from ..load.manifest import Limits, parse_text
 from .base import CheckContext, Examined, NothingToCheck, Violation
 from .evidence_markdown import split_front_matter
 from .evidence_paths import RefKind, inside_repo, read_doc, relative_display, resolve_reference

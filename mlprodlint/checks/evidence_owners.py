@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..manifest import Limits, LoadedManifest, parse_documents
+from ..load.manifest import Limits, LoadedManifest, parse_documents
 from .base import CheckContext, Examined, NothingToCheck, Violation
-from .evidence_codeowners import Codeowners, find_codeowners, load_codeowners, owners_include, same_team
+from ..repo.codeowners import Codeowners, find_codeowners, load_codeowners, owners_include, same_team
 from .evidence_paths import inside_repo, read_doc, relative_display
 from .fieldpath import first
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .. import doccache
+from ..repo import documents as doccache
 
 MAX_DOC_BYTES = 2 * 1024 * 1024  # larger "documents" are read only up to this size
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..dates import parse_date
-from ..repo_walk import walk_files
+from ..repo.walk import walk_files
 from .base import CheckContext, NothingToCheck, Violation
 from .evidence_paths import RefKind, read_doc, relative_display, resolve_reference
 from .fieldpath import first, is_empty, resolve

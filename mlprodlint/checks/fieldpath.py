@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..manifest import escape_pointer_token
+from ..load.manifest import escape_pointer_token
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def write_outputs(path: str, outputs: Mapping[str, str]) -> None:
 
 
 def run(environ: Mapping[str, str], argv_extra: Sequence[str] = ()) -> int:
-    from ..cli import main as cli_main
+    from ..cli.main import main as cli_main
 
     inputs = Inputs.from_environ(environ)
     with tempfile.TemporaryDirectory(prefix="mlprodlint-action-") as folder:

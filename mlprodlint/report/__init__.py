@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError, UsageError
-from ..output import check_writable as check_writable  # re-exported for the CLI
-from ..output import PendingFile, write_atomic
-from ..findings import RunResult, Severity
-from ..rules import Rule
+from .output import check_writable as check_writable  # re-exported for the CLI
+from .output import PendingFile, write_atomic
+from ..results.findings import RunResult, Severity
+from ..rules.definitions import Rule
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def write_all(
     temporary files are renamed into place last. Memory holds one finding's text at a time, not
     the report.
     """
-    from ..gcpolicy import batch
+    from ..engine.gcpolicy import batch
 
     with batch():
         _write_all(result, requests, context, echo)

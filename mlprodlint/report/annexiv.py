@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..textsafe import printable
-from ..findings import ManifestSummary, RuleResult, RunResult, Status
+from ..results.findings import ManifestSummary, RuleResult, RunResult, Status
 from . import ReportContext
 
 # (fact path, label, rule that detects its absence or "" when no rule does)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..findings import Finding, RuleResult, RunResult, Status
-from ..readiness import NOT_ASSESSED, NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, Readiness, level_rank
+from ..results.findings import Finding, RuleResult, RunResult, Status
+from ..results.readiness import NOT_ASSESSED, NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, Readiness, level_rank
 from . import ReportContext
 from .human import md_code, md_escape, md_spans
 

@@ -7,7 +7,7 @@ command early or inject a second one.
 
 from __future__ import annotations
 
-from ..findings import Finding, RunResult, Severity
+from ..results.findings import Finding, RunResult, Severity
 from ..textsafe import printable
 from . import ReportContext
 

@@ -23,7 +23,7 @@ import hashlib
 import json
 from typing import Any
 
-from ..findings import Finding, RunResult, Severity
+from ..results.findings import Finding, RunResult, Severity
 from . import ReportContext
 
 _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}

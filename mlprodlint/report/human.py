@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..findings import RunResult
+from ..results.findings import RunResult
 from ..textsafe import jinja_finalize
 from . import ReportContext
 from .model import build

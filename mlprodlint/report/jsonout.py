@@ -7,9 +7,9 @@ from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from ..findings import Finding, ManifestSummary, RuleResult, RunResult, Status, WaiverNote
-from ..readiness import Readiness
-from ..rules import Rule
+from ..results.findings import Finding, ManifestSummary, RuleResult, RunResult, Status, WaiverNote
+from ..results.readiness import Readiness
+from ..rules.definitions import Rule
 from . import ReportContext
 
 JSON_FORMAT_VERSION = "1.1"
@@ -99,7 +99,7 @@ def source_data(context: ReportContext) -> dict[str, Any]:
 
 def evidence_data(summary: ManifestSummary, results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
     """The ML Test Score's own score and an evidence matrix per active framework (matrix.py)."""
-    from ..matrix import control_outcomes, frameworks_shown, ml_test_score
+    from ..results.matrix import control_outcomes, frameworks_shown, ml_test_score
 
     score = ml_test_score(results, rules)
     matrices = {

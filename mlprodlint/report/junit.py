@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..findings import RuleResult, RunResult, Status
-from ..readiness import score_text
+from ..results.findings import RuleResult, RunResult, Status
+from ..results.readiness import score_text
 from ..textsafe import printable
 from . import ReportContext
 

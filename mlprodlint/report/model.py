@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
-from ..provenance import NOT_A_GIT_REPOSITORY, Provenance
-from ..readiness import (
+from ..results.findings import Finding, ManifestSummary, RuleResult, RunResult, Severity, Status
+from ..repo.provenance import NOT_A_GIT_REPOSITORY, Provenance
+from ..results.readiness import (
     AREAS, LEVELS, NOT_ASSESSED, NOT_READY, READY, READY_WITH_BASELINE, READY_WITH_WAIVERS, VERDICTS, WEIGHTS, Readiness,
     level_rank,
 )
-from ..rules import Rule
+from ..rules.definitions import Rule
 from . import ReportContext
 from .mltestscore import SECTIONS, TESTS
 
@@ -145,8 +145,8 @@ def _ml_test_score(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _frameworks(summary: ManifestSummary, results: list[RuleResult], rules: Mapping[str, Rule]) -> list[dict[str, Any]]:
     """An evidence matrix per framework active for the manifest (see matrix.py for the outcomes)."""
-    from ..frameworks import framework
-    from ..matrix import control_outcomes, frameworks_shown
+    from ..rules.frameworks import framework
+    from ..results.matrix import control_outcomes, frameworks_shown
 
     shown = []
     for name in frameworks_shown(summary.frameworks, rules):
@@ -168,7 +168,7 @@ def _frameworks(summary: ManifestSummary, results: list[RuleResult], rules: Mapp
 
 def _test_score(results: list[RuleResult], rules: Mapping[str, Rule]) -> dict[str, Any]:
     """The paper's own score: half a point manual, one automated, final = the lowest section."""
-    from ..matrix import ml_test_score
+    from ..results.matrix import ml_test_score
 
     score = ml_test_score(results, rules)
     titles = dict(SECTIONS)

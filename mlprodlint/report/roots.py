@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from ..findings import RunResult
-from ..git import repo_root
+from ..results.findings import RunResult
+from ..repo.git import repo_root
 
 # The CI systems' names for the checkout folder, in the order they are trusted.
 WORKSPACE_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")

@@ -13,8 +13,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from ..findings import Finding, RunResult, Severity
-from ..rules import Rule
+from ..results.findings import Finding, RunResult, Severity
+from ..rules.definitions import Rule
 from . import ReportContext
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -33,7 +33,7 @@ def artifact_location(path: str) -> dict[str, Any]:
 
 def _taxonomies(rules: list[Rule]) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[int, int]]]:
     """One taxonomy per framework the described rules cite; (framework, control) -> indices."""
-    from ..frameworks import framework
+    from ..rules.frameworks import framework
 
     cited: dict[str, set[str]] = {}
     for rule in rules:

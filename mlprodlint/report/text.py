@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
-from ..findings import Finding, RunResult, Severity
+from ..results.findings import Finding, RunResult, Severity
 from ..textsafe import printable as p
 from . import ReportContext
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TemplateError
-from ..findings import RunResult
+from ..results.findings import RunResult
 from ..textsafe import jinja_finalize
 from . import ReportContext
 from .human import md_code, md_escape, md_spans

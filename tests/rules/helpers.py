@@ -20,12 +20,12 @@ from pathlib import Path
 
 from conftest import TODAY, lint_json, write
 from mlprodlint.config import Config, find_config, load_config
-from mlprodlint.engine import EngineOptions, Selection, lint_one, merge_results
-from mlprodlint.findings import Finding, Severity
-from mlprodlint.manifest import Limits
-from mlprodlint.packs import configured
-from mlprodlint.repo_facts import RepoFactsCache
-from mlprodlint.rules import RuleSet
+from mlprodlint.engine.lint import EngineOptions, Selection, lint_one, merge_results
+from mlprodlint.results.findings import Finding, Severity
+from mlprodlint.load.manifest import Limits
+from mlprodlint.rules.packs import configured
+from mlprodlint.repo.facts import RepoFactsCache
+from mlprodlint.rules.definitions import RuleSet
 
 
 @dataclass(frozen=True)

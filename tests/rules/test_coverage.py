@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from helpers import RuleCase
 
-from mlprodlint.packs import PackRequest, load
+from mlprodlint.rules.packs import PackRequest, load
 from mlprodlint.resources import builtin_rules_dir
-from mlprodlint.rules import check_pack, pack_files
+from mlprodlint.rules.definitions import check_pack, pack_files
 
 HERE = Path(__file__).resolve().parent
 PREFIX_OF_AREA = {

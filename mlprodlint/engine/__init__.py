@@ -1,0 +1,1 @@
+"""Running rules over manifests: lint one manifest, waivers, the run (cache + process pool)."""

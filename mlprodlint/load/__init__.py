@@ -1,0 +1,1 @@
+"""Reading input safely: the neutral YAML loader, manifests, discovery, schema validation."""

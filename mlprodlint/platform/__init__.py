@@ -1,0 +1,1 @@
+"""Platform-team features: profiles, baselines, changed-files selection, init scaffolding."""

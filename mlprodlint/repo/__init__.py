@@ -1,0 +1,1 @@
+"""Facts read from the scanned repository: the one hardened git runner, CODEOWNERS, Prometheus rules, history."""
