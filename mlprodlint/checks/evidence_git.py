@@ -16,7 +16,7 @@ from typing import Any
 from ..dates import parse_date
 from ..repo.facts import RepoFacts
 from .base import CheckContext, Examined, NothingToCheck, Violation
-from .fieldpath import first, resolve
+from .fieldpath import first, parent_of, resolve
 
 
 # Check functions that read git history (parallel runs read it once, before starting workers).
@@ -26,20 +26,6 @@ HISTORY_CHECKS = frozenset({"signoff_after_code_change"})
 def _facts(ctx: CheckContext) -> RepoFacts:
     facts = ctx.repo_facts
     return facts if isinstance(facts, RepoFacts) else RepoFacts(ctx.repo_root)
-
-
-def _container(data: Any, pointer: str) -> Any:
-    """The mapping holding the value at `pointer` (its parent)."""
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:-1]]
-    node = data
-    for token in tokens:
-        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        elif isinstance(node, dict) and token in node:
-            node = node[token]
-        else:
-            return None
-    return node
 
 
 def signoff_after_code_change(
@@ -54,7 +40,7 @@ def signoff_after_code_change(
     for match in resolve(ctx.manifest, path):
         date = parse_date(match.value) if match.present else None
         if date is not None:
-            parent = _container(ctx.manifest, match.pointer)
+            parent = parent_of(ctx.manifest, match.pointer)
             group = parent.get(group_by) if group_by and isinstance(parent, dict) else None
             if isinstance(group, (dict, list)):
                 group = None  # a schema error (MPL002); unhashable, so judged on its own

@@ -75,6 +75,20 @@ def is_empty(value: Any) -> bool:
     return False
 
 
+def parent_of(data: Any, pointer: str) -> Any:
+    """The value holding the one at JSON `pointer` (its parent); None when a step is missing."""
+    node = data
+    for raw in pointer.split("/")[1:-1]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            return None
+    return node
+
+
 def first(data: Any, path: str) -> Any:
     """The value at a path without fan-out, or None."""
     for match in resolve(data, path):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .base import CheckContext, CheckSpec, NothingToCheck, Violation, object_args
-from .fieldpath import Match, first, is_empty, resolve
+from .fieldpath import Match, first, is_empty, parent_of, resolve
 from ..dates import parse_date  # re-exported: older plugins imported it from here
 from ..redact import shown
 from ..regexsafe import MAX_MATCH_CHARS
@@ -545,16 +545,8 @@ def _parent_path(path: str) -> str:
 def _parent_record(ctx: CheckContext, match: Match) -> Violation | None:
     """A Violation when the date's record is declared but carries no date; else None."""
     parent_pointer = match.pointer.rsplit("/", 1)[0]
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in parent_pointer.split("/")[1:]]
-    node: Any = ctx.manifest
-    for token in tokens:
-        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        elif isinstance(node, dict) and token in node:
-            node = node[token]
-        else:
-            return None
-    if not tokens or is_empty(node) or isinstance(node, list):
+    node = parent_of(ctx.manifest, match.pointer)
+    if not parent_pointer or is_empty(node) or isinstance(node, list):
         return None
     if isinstance(node, (dict, str)):
         owner = match.display.rsplit(".", 1)[0]
