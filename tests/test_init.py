@@ -235,3 +235,55 @@ def test_only_a_template_is_offered_as_a_comment(tmp_path: Path) -> None:
     assert run_cli(["init", str(tmp_path)]).exit_code == 0
     text = (tmp_path / "mlprodlint.yaml").read_text(encoding="utf-8")
     assert '  # rules_file: "chart/templates/alerts.yaml"  # a template: point rules_file at its rendered output instead (ALR045)\n' in text
+
+
+# A monorepo's service-root catalog describing each model as a Resource (multi-document).
+MONOREPO_CATALOG = """\
+apiVersion: backstage.io/v1alpha1
+kind: System
+metadata: {name: fraud}
+spec: {owner: group:default/payments}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: fraud-gbm, description: Gradient-boosted fraud model}
+spec: {type: model-server, owner: group:default/risk-platform, lifecycle: experimental}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: fraud-nn}
+spec: {type: pipeline, owner: group:default/fraud-ml, lifecycle: production}
+"""
+
+
+def test_init_reads_the_nearest_catalog_up_and_the_entity_named_like_the_folder(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "services/fraud/catalog-info.yaml", MONOREPO_CATALOG)
+    write(tmp_path / "catalog-info.yaml", "kind: Component\nmetadata: {name: platform}\nspec: {owner: root-team}\n")
+    model = tmp_path / "services/fraud/models/fraud-gbm"
+    model.mkdir(parents=True)
+    result = run_cli(["init", str(model)])
+    assert result.exit_code == 0, result.stderr
+    assert "prefilled from: services/fraud/catalog-info.yaml" in result.stdout
+    data = _data(model / "mlprodlint.yaml")
+    assert (data["kind"], data["metadata"]["name"], data["metadata"]["lifecycle"]) == ("Service", "fraud-gbm", "experimental")
+    assert data["ownership"]["team"] == "group:default/risk-platform"
+    text = (model / "mlprodlint.yaml").read_text(encoding="utf-8")
+    assert "# from services/fraud/catalog-info.yaml spec.type model-server" in text
+
+
+def test_init_falls_back_to_the_only_resource_and_reads_nothing_without_one(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "svc/catalog-info.yaml", MONOREPO_CATALOG.split("---\n", 2)[0] + "---\n" + MONOREPO_CATALOG.split("---\n", 2)[2])
+    only = tmp_path / "svc/models/nn"
+    only.mkdir(parents=True)
+    assert run_cli(["init", str(only)]).exit_code == 0
+    data = _data(only / "mlprodlint.yaml")
+    assert (data["kind"], data["metadata"]["name"], data["metadata"]["lifecycle"]) == ("Pipeline", "fraud-nn", "production")
+    # Two Resources, none named like the folder: no entity is guessed.
+    write(tmp_path / "svc2/catalog-info.yaml", MONOREPO_CATALOG)
+    other = tmp_path / "svc2/models/other"
+    other.mkdir(parents=True)
+    assert run_cli(["init", str(other)]).exit_code == 0
+    data = _data(other / "mlprodlint.yaml")
+    assert data["metadata"]["name"] == "other" and "ownership" not in data

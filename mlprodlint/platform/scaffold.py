@@ -22,7 +22,7 @@ from ..repo.alerts import parse_rules_file
 from ..repo.codeowners import find_codeowners, load_codeowners
 from ..checks.evidence_markdown import anchors, split_front_matter
 from ..checks.evidence_modelcard import card_metrics, parse_card
-from ..checks.evidence_owners import CATALOG_NAMES, codeowners_root, load_catalog
+from ..checks.evidence_owners import CATALOG_NAMES, codeowners_root, find_catalog, load_catalog
 from ..checks.evidence_paths import inside_repo, read_doc
 from ..engine.lint import find_repo_root
 from ..load.manifest import Limits
@@ -182,14 +182,18 @@ def build_scaffold(folder: Path) -> Scaffold:
     lifecycle_note = "no catalog-info.yaml: development until it serves traffic"
     kind = "Model"
     kind_note = "Model, Service (an inference service) or Pipeline (batch)"
-    for catalog_name in CATALOG_NAMES:
-        path = _file(folder, catalog_name, repo_root)
-        if path is None:
-            continue
-        catalog = load_catalog(path, None)
-        entity = catalog.entity
-        if entity is None:
-            break
+    catalog_name = "catalog-info.yaml"
+    # The nearest catalog from the folder up to the repository root, like OWN041/OWN042 read it
+    # (a monorepo keeps one at the service root describing every model below it), and in it the
+    # entity named like the folder, else the only Component or Resource.
+    catalog_file = find_catalog(folder, repo_root)
+    if catalog_file is not None and not inside_repo(catalog_file, repo_root):
+        catalog_file = None  # a symlink out of the repository is never read
+    entity = load_catalog(catalog_file, _slug(folder.name)).entity if catalog_file is not None else None
+    if catalog_file is not None and entity is not None:
+        # Shown relative to the folder when it is there (as before), else from the repository root.
+        catalog_name = (catalog_file.name if catalog_file.parent == folder
+                        else catalog_file.relative_to(repo_root).as_posix())
         sources.append(catalog_name)
         metadata = entity.data.get("metadata") if isinstance(entity.data.get("metadata"), dict) else {}
         spec = entity.data.get("spec") if isinstance(entity.data.get("spec"), dict) else {}
@@ -205,7 +209,6 @@ def build_scaffold(folder: Path) -> Scaffold:
         theirs = spec.get("lifecycle")
         if isinstance(theirs, str) and theirs.strip().lower() in LIFECYCLES:
             lifecycle, lifecycle_note = theirs.strip().lower(), f"from {catalog_name}"
-        break
 
     # --- CODEOWNERS --------------------------------------------------------------------------
     team: str | None = None
@@ -223,7 +226,7 @@ def build_scaffold(folder: Path) -> Scaffold:
                 team_note = f"from {shown}:{rule.line}" if rule is not None else ""
                 sources.append(shown)
     if team is None and catalog_owner:
-        team, team_note = catalog_owner, "from catalog-info.yaml spec.owner"
+        team, team_note = catalog_owner, f"from {catalog_name} spec.owner"
 
     # --- model card --------------------------------------------------------------------------
     card_path: str | None = None
@@ -275,7 +278,7 @@ def build_scaffold(folder: Path) -> Scaffold:
     # --- the manifest ------------------------------------------------------------------------
     sections = [
         Section("metadata", [
-            Field("name", _slug(name or folder.name), comment="from catalog-info.yaml" if name else "from the folder name"),
+            Field("name", _slug(name or folder.name), comment=f"from {catalog_name}" if name else "from the folder name"),
             Field("description", description, '"What it does and who relies on it."'),
             Field("lifecycle", lifecycle, comment=lifecycle_note + "; one of " + ", ".join(LIFECYCLES)),
             Field("tier", None, "2", "1 = business-critical ... 4 = internal tool or experiment"),
