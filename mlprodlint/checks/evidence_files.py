@@ -9,7 +9,7 @@ from .evidence_markdown import anchors, has_anchor, is_lorem, placeholder_sectio
 from .evidence_paths import RefKind, Reference, read_doc, relative_display, resolve_reference
 from .fieldpath import Match, is_empty, resolve
 from ..repo import documents as doccache
-from ..repo.walk import is_glob
+from ..repo.walk import glob_files, is_glob, walk_files
 
 def references(ctx: CheckContext, paths: list[str]) -> Iterator[tuple[Match, Reference]]:
     """Every present string reference at the named paths, resolved against the manifest folder."""
@@ -136,3 +136,70 @@ def documents_not_templates(
         yield Examined(_listed(read))
     if not examined:
         yield NothingToCheck(f"no Markdown document in the repository is referenced by {_declared(paths)}")
+
+
+MAX_CODE_PATHS = 50  # metadata.paths entries looked at: a hostile list of thousands costs nothing
+CODE_WALK_BUDGET = 20_000  # directory entries looked at over all entries' walks
+
+
+def _has_file(folder: Path, repo_root: Path, budget: int) -> bool:
+    """A folder counts when it holds a file (git tracks no empty folder); the walk is bounded,
+    confined to the repository and never follows a symlinked folder."""
+    return next(iter(walk_files(folder, repo_root, budget)), None) is not None
+
+
+def _glob_matches(ctx: CheckContext, text: str) -> bool | None:
+    """Whether a glob entry matches a file: the fixed leading folders are resolved like any path
+    (so `../src/**/*.py` from a model folder works), the rest is globbed below them. None when
+    it cannot be judged (the glob part climbs with `..`, or the prefix leaves the repository)."""
+    segments = [s for s in text.replace("\\", "/").split("/") if s not in ("", ".")]
+    fixed: list[str] = []
+    while len(segments) > 1 and not is_glob(segments[0]) and segments[0] != "**":
+        fixed.append(segments.pop(0))
+    if ".." in segments:
+        return None
+    start = ctx.manifest_dir
+    if fixed:
+        ref = resolve_reference("/".join(fixed), ctx.manifest_dir, ctx.repo_root)
+        if ref.kind is not RefKind.INSIDE or ref.path is None:
+            return None
+        if not ref.path.is_dir():
+            return False
+        start = ref.path
+    return bool(glob_files(start, "/".join(segments), ctx.repo_root, max_matches=1))
+
+
+def code_paths_exist(ctx: CheckContext, /) -> Iterator[Violation | NothingToCheck | Examined]:
+    """Every metadata.paths entry (a folder, file or glob relative to the manifest's folder)
+    matches at least one file in the repository."""
+    matches = [m for m in resolve(ctx.manifest, "metadata.paths[]")
+               if m.present and isinstance(m.value, str) and not is_empty(m.value)][:MAX_CODE_PATHS]
+    if not matches:
+        yield NothingToCheck("no metadata.paths declared")
+        return
+    budget = max(1_000, CODE_WALK_BUDGET // len(matches))  # the walks share one budget
+    found: list[str] = []
+    for match in matches:
+        text = match.value.strip()
+        if is_glob(text):
+            hit = _glob_matches(ctx, text)
+            if hit is None:
+                yield Violation(match.pointer, f"{match.display} '{text}' leaves the repository or climbs with '..'; it was not read")
+            elif hit:
+                found.append(text)
+            else:
+                yield Violation(match.pointer, f"{match.display} '{text}' matches no file in the repository")
+            continue
+        ref = resolve_reference(text.rstrip("/") or ".", ctx.manifest_dir, ctx.repo_root)
+        if ref.kind is not RefKind.INSIDE or ref.path is None:
+            yield Violation(match.pointer, f"{match.display} '{text}' {ref.why_outside or 'is not a repository path'}; it was not read")
+            continue
+        shown = relative_display(ref.path, ctx.repo_root)
+        if ref.path.is_file() or (ref.path.is_dir() and _has_file(ref.path, ctx.repo_root, budget)):
+            found.append(shown + ("/" if ref.path.is_dir() else ""))
+        elif ref.path.is_dir():
+            yield Violation(match.pointer, f"{match.display} points at the folder {shown}/, which holds no file")
+        else:
+            yield Violation(match.pointer, f"{match.display} points at {shown}, which matches no file in the repository")
+    if found:
+        yield Examined(_listed(found))

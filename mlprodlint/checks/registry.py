@@ -102,6 +102,8 @@ EVIDENCE = (
     _spec("not_equal", "evidence_practices",
           "Two fields hold different values (e.g. the validator is not the developing team).",
           object_args({"path": {"type": "string", "minLength": 1}, "other": {"type": "string", "minLength": 1}}, ["path", "other"])),
+    _spec("code_paths_exist", "evidence_files",
+          "Every metadata.paths entry (folder, file or glob, relative to the manifest's folder) matches a file in the repository."),
     _spec("tests_for_code", "evidence_practices",
           "Test files exist for the code under metadata.paths (or in a tests/ folder beside it)."),
     _spec("dependencies_pinned", "evidence_practices",

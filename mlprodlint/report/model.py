@@ -105,6 +105,7 @@ def _outcome(result: RuleResult, rule: Rule | None) -> dict[str, Any]:
         "findings": [_finding(f) for f in result.findings if not f.baselined],
         "baselined": sum(1 for f in result.findings if f.baselined),
         "reason": result.reason,
+        "examined": result.examined,
         "waiver": waiver,
     }
 

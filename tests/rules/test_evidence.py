@@ -47,6 +47,12 @@ CASES: list[RuleCase] = [
     case("GOV040", H + "governance:\n  rollback_plan: docs/card.md#roll-back\n", 8, name="anchor",
          files={"docs/card.md": DOC}),
     case("GOV040", H + "governance:\n  lineage: ../lineage.md\n", 8, name="leaves-repo"),
+    # GOV045 code-paths-exist (metadata.paths is line 7, its entries from line 8)
+    case("GOV045", H + "  paths:\n    - src/\n    - \"lib/**/*.py\"\n",
+         files={"src/a.py": "x = 1\n", "lib/deep/er/f.py": "y = 2\n"}),
+    case("GOV045", H + "  paths:\n    - src/\n    - pipeline/*.py\n    - gone/\n", 9, 10, name="no-file",
+         files={"src/a.py": "x = 1\n", "pipeline/README.md": "# p\n"}),
+    case("GOV045", H + "  paths: [/srv/code]\n", 7, name="absolute"),
     # GOV041 governance-docs-not-templates
     case("GOV041", H + "governance:\n  datasheet: docs/d.md\n", files={"docs/d.md": DOC}),
     case("GOV041", H + "governance:\n  datasheet: docs/d.md\n", 8, name="template", files={"docs/d.md": TEMPLATE}),
@@ -165,3 +171,20 @@ CLI_SAMPLES = cli_samples(c for c in CASES if not c.name.startswith("git-"))
 @pytest.mark.parametrize("item", CLI_SAMPLES, ids=case_ids(CLI_SAMPLES))
 def test_evidence_rule_through_the_cli(item: RuleCase, tmp_path: Path) -> None:
     run_case_cli(item, tmp_path)
+
+
+def test_gov045_code_paths_climbing_to_shared_code_symlinks_out_and_none(tmp_path: Path) -> None:
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / ".git").mkdir(parents=True)
+    write(outside / "secret.py", "x = 1\n")
+    write(repo / "shared/features/deep/f.py", "y = 2\n")
+    (repo / "linked").symlink_to(outside, target_is_directory=True)
+    manifest = write(repo / "models/m/mlprodlint.yaml",
+                     H + '  paths:\n    - "../../shared/**/*.py"\n    - ../../linked/\n')
+    result = lint_json(manifest, "--select", "GOV045", cwd=repo)
+    assert findings_of(result) == {("GOV045", 9)}
+    (outcome,) = [r for r in result.json()["results"] if r["rule_id"] == "GOV045"]
+    assert (outcome["status"], outcome["examined"]) == ("fail", "../../shared/**/*.py")
+    bare = write(repo / "models/n/mlprodlint.yaml", H)
+    (outcome,) = [r for r in lint_json(bare, "--select", "GOV045", cwd=repo).json()["results"] if r["rule_id"] == "GOV045"]
+    assert (outcome["status"], outcome["reason"]) == ("not_applicable", "no metadata.paths declared")
