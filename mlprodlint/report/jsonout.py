@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
@@ -176,34 +176,113 @@ def chunks(result: RunResult, context: ReportContext) -> Iterator[str]:
     one item at a time instead.
     """
     head = document(result, context, lists=False)
-    text = json.dumps(head, indent=2, ensure_ascii=False)
+    text = _indented(head, "\n")
     yield text[: -len("\n}")]  # reopen the top-level object (never empty)
-    for key, items in (("findings", map(finding_data, result.findings)), ("results", map(partial(result_data, rules=context.rules), result.results))):
+    findings = (_indented(finding_data(f), _ITEM) for f in result.findings)
+    results = map(partial(_result_text, rules=context.rules, controls={}), result.results)
+    for key, items in (("findings", findings), ("results", results)):
         yield f",\n  {json.dumps(key)}: "
         yield from _list_chunks(items)
     yield "\n}\n"
 
 
-def _list_chunks(items: Iterator[dict[str, Any]]) -> Iterator[str]:
-    # The items of a list under the top-level object sit two levels (4 spaces) deep.
-    separator = "[\n    "
+def _result_text(result: RuleResult, rules: Mapping[str, Rule], controls: dict[str, str]) -> str:
+    """`_indented(result_data(result, rules), _ITEM)`, with each rule's "controls" object (the
+    one nested value of most results, the same for every manifest) rendered once per report."""
+    rule = (rules or {}).get(result.rule_id)
+    if rule is None or not rule.controls:
+        return _indented(result_data(result, rules), _ITEM)
+    data = result_data(result)  # everything but "controls", which comes just before "waiver"
+    waiver = data.pop("waiver", None)
+    text = controls.get(rule.id)
+    if text is None:
+        text = controls[rule.id] = _indented({framework: list(ids) for framework, ids in rule.controls}, _ENTRY)
+    return (_indented(data, _ITEM)[: -len(_ITEM + "}")] + f',{_ENTRY}"controls": {text}'
+            + (f',{_ENTRY}"waiver": {_indented(waiver, _ENTRY)}' if waiver is not None else "") + _ITEM + "}")
+
+
+def _list_chunks(items: Iterator[str]) -> Iterator[str]:
+    # `items` are rendered at _ITEM: a list under the top-level object, two levels deep. Items are
+    # joined in batches: one write per item costs more than encoding it, and a batch of a few
+    # hundred items keeps memory flat all the same.
+    opened = False
+    batch: list[str] = []
     for item in items:
-        yield separator + _indented(item, "\n    ")
-        separator = ",\n    "
-    yield "[]" if separator == "[\n    " else "\n  ]"
+        batch.append(item)
+        if len(batch) == _BATCH:
+            yield (",\n    " if opened else "[\n    ") + ",\n    ".join(batch)
+            opened, batch = True, []
+    if batch:
+        yield (",\n    " if opened else "[\n    ") + ",\n    ".join(batch)
+        opened = True
+    yield "\n  ]" if opened else "[]"
+
+
+_BATCH = 512
+_ITEM = "\n    "  # an item of a list under the top-level object
+_ENTRY = _ITEM + "  "  # an entry of such an item
+_CONTAINERS = (dict, list, tuple)
 
 
 def _indented(value: Any, newline: str) -> str:
-    """What json.dumps(indent=2, ensure_ascii=False) writes for `value` at this indentation."""
+    """What json.dumps(indent=2, ensure_ascii=False) writes for `value` at this indentation.
+
+    json's indenting encoder is pure Python; its compact encoder is C. A run of scalar entries
+    (or empty containers) is written by the C encoder with an item separator that carries the
+    newline and indentation, so its compact output already is the indented text; only
+    non-empty nested containers recurse here.
+    """
     if isinstance(value, dict) and value:
         inner = newline + "  "
-        return "{" + inner + ("," + inner).join(
-            f"{_dumps(str(key))}: {_indented(item, inner)}" for key, item in value.items()
-        ) + newline + "}"
-    if isinstance(value, list) and value:
+        for item in value.values():
+            if isinstance(item, _CONTAINERS) and item:
+                break
+        else:
+            return "{" + inner + _flat(inner)(value)[1:-1] + newline + "}"
+        entries = list(value.items())
+        parts: list[str] = []
+        start = 0
+        for index, (key, item) in enumerate(entries):
+            if isinstance(item, _CONTAINERS) and item:
+                if index > start:
+                    parts.append(_flat(inner)(dict(entries[start:index]))[1:-1])
+                parts.append(f"{_dumps(str(key))}: {_indented(item, inner)}")
+                start = index + 1
+        if start < len(entries):
+            parts.append(_flat(inner)(dict(entries[start:]))[1:-1])
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+    if isinstance(value, _CONTAINERS) and value:
         inner = newline + "  "
-        return "[" + inner + ("," + inner).join(_indented(item, inner) for item in value) + newline + "]"
+        for item in value:
+            if isinstance(item, _CONTAINERS) and item:
+                return "[" + inner + ("," + inner).join(_indented(item, inner) for item in value) + newline + "]"
+        return "[" + inner + _flat(inner)(value)[1:-1] + newline + "]"
     return _dumps(value)
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False).encode  # scalars and empty containers: C speed
+def _c_encoder(item_separator: str) -> Callable[[Any], str]:
+    # json.JSONEncoder.encode builds a new C encoder on every call, which costs more than
+    # encoding a small dict; one per indentation is built here and kept.
+    make = json.encoder.c_make_encoder
+    if make is None:  # an interpreter without json's C accelerator
+        return json.JSONEncoder(ensure_ascii=False, separators=(item_separator, ": ")).encode
+    encoder = make(None, _unserializable, json.encoder.encode_basestring, None, ": ", item_separator, False, False, True)
+    return lambda value: "".join(encoder(value, 0))
+
+
+def _unserializable(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_dumps = _c_encoder(", ")  # scalars and empty containers
+
+
+def _flat(inner: str) -> Callable[[Any], str]:
+    """The C encoder writing the entries of one container at this indentation."""
+    encoder = _FLAT.get(inner)
+    if encoder is None:
+        encoder = _FLAT[inner] = _c_encoder("," + inner)
+    return encoder
+
+
+_FLAT: dict[str, Callable[[Any], str]] = {}
