@@ -280,9 +280,10 @@ def test_init_falls_back_to_the_only_resource_and_reads_nothing_without_one(tmp_
     assert run_cli(["init", str(only)]).exit_code == 0
     data = _data(only / "mlprodlint.yaml")
     assert (data["kind"], data["metadata"]["name"], data["metadata"]["lifecycle"]) == ("Pipeline", "fraud-nn", "production")
-    # Two Resources, none named like the folder: no entity is guessed.
-    write(tmp_path / "svc2/catalog-info.yaml", MONOREPO_CATALOG)
-    other = tmp_path / "svc2/models/other"
+    # Two Resources, none named like the folder: no entity is guessed (the rewritten catalog is
+    # read afresh, not from the earlier run's document store).
+    write(tmp_path / "svc/catalog-info.yaml", MONOREPO_CATALOG)
+    other = tmp_path / "svc/models/other"
     other.mkdir(parents=True)
     assert run_cli(["init", str(other)]).exit_code == 0
     data = _data(other / "mlprodlint.yaml")

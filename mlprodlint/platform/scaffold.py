@@ -24,6 +24,7 @@ from ..checks.evidence_markdown import anchors, split_front_matter
 from ..checks.evidence_modelcard import card_metrics, parse_card
 from ..checks.evidence_owners import CATALOG_NAMES, codeowners_root, find_catalog, load_catalog
 from ..checks.evidence_paths import inside_repo, read_doc
+from ..repo import documents as doccache
 from ..engine.lint import find_repo_root
 from ..load.manifest import Limits
 from ..repo.walk import walk_files
@@ -167,6 +168,9 @@ def _yaml(value: Any) -> str:
 
 
 def build_scaffold(folder: Path) -> Scaffold:
+    # A fresh run of the per-run document store: files may have changed since an earlier run in
+    # this process (an editor integration, the test suite), and init must read them as they are.
+    doccache.begin_run()
     folder = Path(os.path.abspath(folder))
     repo_root = find_repo_root(folder)
     sources: list[str] = []
