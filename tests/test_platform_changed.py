@@ -95,6 +95,9 @@ def test_changed_files_maps_pre_commit_file_lists_to_manifests(tmp_path: Path) -
     nothing = run_cli(["check", "--today", TODAY, "--changed-files", "README.md"], cwd=repo)
     assert nothing.exit_code == 0
     assert nothing.stderr == "mlprodlint: no manifest is affected by the changed files\n"
+    # Nothing was judged: the summary must not claim a pass.
+    assert "PASSED" not in nothing.stdout
+    assert nothing.stdout.strip().endswith("NOTHING CHECKED: no manifest was affected.")
 
 
 def test_codeowners_and_code_paths_affect_the_manifests_that_depend_on_them(tmp_path: Path) -> None:

@@ -169,6 +169,8 @@ class RunSummary:
     @property
     def verdict_text(self) -> str:
         label = self.fail_on.label
+        if not self.readiness:  # --staged/--changed-files affecting no manifest: nothing was judged
+            return "NOTHING CHECKED: no manifest was affected"
         return (f"FAILED: {len(self.failing)} finding(s) at or above {label}" if self.failing
                 else f"PASSED: nothing at or above {label}")
 
