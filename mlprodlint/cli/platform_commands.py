@@ -56,11 +56,11 @@ def manifests(request: RunRequest) -> list[Path] | None:
         return None
     from ..engine.cache import Cache, default_folder
     from ..platform.changed import select
-    from ..engine.lint import find_repo_root
+    from ..repo.git import root_or_self
 
     cache = Cache(default_folder(config.root)) if request.perf.cache else None
     found = select(list(request.paths), options.diff_rev, config.exclude, config.root,
-                   find_repo_root(Path.cwd().absolute()), Limits(max_bytes=request.max_file_size),
+                   root_or_self(Path.cwd().absolute()), Limits(max_bytes=request.max_file_size),
                    staged=options.staged, cache=cache)
     if not found:
         click.echo("mlprodlint: no manifest is affected by the changed files", err=True)

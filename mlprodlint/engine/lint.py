@@ -80,11 +80,6 @@ def active_frameworks(manifest: Mapping[str, Any], enabled: Sequence[str]) -> fr
     return frozenset((*named, *enabled))
 
 
-def find_repo_root(start: Path) -> Path:
-    """The nearest folder with a .git entry; the manifest's own folder when there is none."""
-    return root_or_self(start)
-
-
 def _summary(loaded: LoadedManifest, enabled: Sequence[str] = ()) -> ManifestSummary:
     data = loaded.data or {}
     metadata = _section(data, "metadata")
@@ -186,8 +181,10 @@ class _ManifestRun:
         self.record(rule, status, findings, "" if findings else reason)
 
 
-def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOptions, repo_facts: Any = None) -> list[RuleResult]:
-    """Every selected rule's result on one loaded manifest."""
+def lint_loaded(
+    loaded: LoadedManifest, rule_set: RuleSet, options: EngineOptions, repo_facts: Any = None, repo_root: Path | None = None
+) -> list[RuleResult]:
+    """Every selected rule's result on one loaded manifest (`repo_root` when the caller found it already)."""
     run = _ManifestRun(loaded, options)
     _record_load_problems(run)
     if loaded.data is None:
@@ -197,7 +194,7 @@ def lint_loaded(loaded: LoadedManifest, rule_set: RuleSet, options: EngineOption
     context = CheckContext(
         manifest=loaded.data,
         manifest_path=loaded.path,
-        repo_root=find_repo_root(loaded.path.parent),
+        repo_root=repo_root or root_or_self(loaded.path.parent),
         today=options.today,
         options=options.check_options,
         repo_facts=repo_facts,
@@ -324,9 +321,9 @@ def _run_check(rule: Rule, context: CheckContext, loaded: LoadedManifest) -> lis
 
 def lint_one(path: Path, rule_set: RuleSet, options: EngineOptions, repo_facts: RepoFactsCache) -> tuple[ManifestSummary, list[RuleResult]]:
     """Load and lint one manifest (the unit that engine/run.py spreads over processes and caches)."""
-    repo_root = find_repo_root(path.parent)
+    repo_root = root_or_self(path.parent)
     loaded = load_manifest(path, display_path_for(path, options.base_dir), options.limits, repo_root)
-    return _summary(loaded, options.frameworks), lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root))
+    return _summary(loaded, options.frameworks), lint_loaded(loaded, rule_set, options, repo_facts.for_root(repo_root), repo_root)
 
 
 def merge_results(outcomes: Iterable[tuple[ManifestSummary, Sequence[RuleResult]]], rule_set: RuleSet) -> RunResult:

@@ -18,7 +18,8 @@ from . import gcpolicy
 from .cache import Cache, keys_for, options_fingerprint, repo_snapshot, rule_set_fingerprint
 from ..checks.evidence_git import HISTORY_CHECKS
 from ..checks.registry import BUILTIN_CHECKS
-from .lint import EngineOptions, find_repo_root, lint_one, merge_results
+from ..repo.git import root_or_self
+from .lint import EngineOptions, lint_one, merge_results
 from ..results.findings import RunResult
 from .codec import CodecError, decode, encode
 from ..repo.facts import RepoFactsCache
@@ -57,7 +58,7 @@ def _shared_facts(paths: Sequence[Path], rule_set: RuleSet, options: EngineOptio
     selected rule reads it (each worker would otherwise read it again for each chunk)."""
     facts = RepoFactsCache()
     if any(rule.check in HISTORY_CHECKS and options.selection.includes(rule.id) for rule in rule_set.rules):
-        for root in sorted({find_repo_root(path.parent) for path in paths}):
+        for root in sorted({root_or_self(path.parent) for path in paths}):
             facts.for_root(root).history()
     return facts
 
@@ -124,7 +125,7 @@ def _lint_many(
     if cache is not None and cache.enabled and all(rule.check in BUILTIN_CHECKS for rule in rule_set.rules):
         repo_snapshot.cache_clear()  # once per run: files may have changed since the last one
         keys = keys_for(
-            paths, find_repo_root, rule_set_fingerprint(rule_set), options_fingerprint(options, Path.cwd())
+            paths, root_or_self, rule_set_fingerprint(rule_set), options_fingerprint(options, Path.cwd())
         )
         for index, key in enumerate(keys):
             if key is not None:

@@ -25,7 +25,7 @@ from ..checks.evidence_modelcard import card_metrics, parse_card
 from ..checks.evidence_owners import CATALOG_NAMES, codeowners_root, find_catalog, load_catalog
 from ..checks.evidence_paths import inside_repo, read_doc
 from ..repo import documents as doccache
-from ..engine.lint import find_repo_root
+from ..repo.git import root_or_self
 from ..load.manifest import Limits
 from ..repo.walk import walk_files
 
@@ -172,7 +172,7 @@ def build_scaffold(folder: Path) -> Scaffold:
     # this process (an editor integration, the test suite), and init must read them as they are.
     doccache.begin_run()
     folder = Path(os.path.abspath(folder))
-    repo_root = find_repo_root(folder)
+    repo_root = root_or_self(folder)
     sources: list[str] = []
 
     def rel(path: Path) -> str:
